@@ -1,0 +1,57 @@
+/**
+ * `npm run bench:workloads`: measured in one run on this machine, the speedup of worker_threads and child_process
+ * over sequential at 1 and 2 workers, and each mode's warm per-invocation overhead (items = workers, tiny cost).
+ * Goals (issue "Foundation"): >= 1.9x at 2 workers on a 2-core host; warm pool overhead <= 2 ms.
+ */
+import os from 'node:os';
+import { handler, shutdownPools } from '../workloads/handler.js';
+
+type Mode = 'sequential' | 'worker_threads' | 'child_process';
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+
+async function timeCalls(mode: Mode, workers: number, items: number, cost: number, reps: number): Promise<number> {
+  const event = { mode, workers, items, algorithm: 'pbkdf2', cost, seed: 'bench' };
+  await handler(event); // warm: pools created, code paths JIT-compiled
+  await handler(event);
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    await handler(event);
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+const ITEMS = 16;
+const COST = 100_000; // the published experiment's pbkdf2 iterations
+const REPS = 7;
+console.log(`host: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), node ${process.version}`);
+console.log(`speedup: pbkdf2-sha256 x${COST}, ${ITEMS} items, median of ${REPS} warm calls\n`);
+const seqMs = await timeCalls('sequential', 1, ITEMS, COST, REPS);
+console.log(`| mode | workers | median ms | speedup vs sequential |`);
+console.log(`|---|---|---|---|`);
+console.log(`| sequential | 1 | ${seqMs.toFixed(1)} | 1.00x |`);
+for (const mode of ['worker_threads', 'child_process'] as const) {
+  for (const workers of [1, 2]) {
+    const ms = await timeCalls(mode, workers, ITEMS, COST, REPS);
+    console.log(`| ${mode} | ${workers} | ${ms.toFixed(1)} | ${(seqMs / ms).toFixed(2)}x |`);
+  }
+}
+
+const OVERHEAD_REPS = 300;
+console.log(`\nwarm per-invocation overhead: items = workers, pbkdf2 x1, median of ${OVERHEAD_REPS} calls`);
+console.log(`| mode | workers | median ms per invocation | overhead vs sequential ms |`);
+console.log(`|---|---|---|---|`);
+for (const workers of [1, 2]) {
+  const base = await timeCalls('sequential', 1, workers, 1, OVERHEAD_REPS);
+  console.log(`| sequential | ${workers} items | ${base.toFixed(3)} | - |`);
+  for (const mode of ['worker_threads', 'child_process'] as const) {
+    const ms = await timeCalls(mode, workers, workers, 1, OVERHEAD_REPS);
+    console.log(`| ${mode} | ${workers} | ${ms.toFixed(3)} | ${(ms - base).toFixed(3)} |`);
+  }
+}
+await shutdownPools();

@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { handler, shutdownPools } from '../../workloads/handler.js';
+
+after(shutdownPools);
+
+const event = { items: 4, algorithm: 'pbkdf2', cost: 100, seed: 'pool' } as const;
+
+for (const mode of ['worker_threads', 'child_process'] as const) {
+  test(`${mode}: the pool is created on first use, reused by warm calls, and replaced when workers changes`, async () => {
+    await shutdownPools();
+    const first = await handler({ ...event, mode, workers: 2 });
+    assert.ok(first.pool);
+    assert.equal(first.pool.created, true);
+    assert.equal(first.pool.size, 2);
+    assert.equal(new Set(first.pool.ids).size, 2);
+
+    const warm = await handler({ ...event, mode, workers: 2 });
+    assert.ok(warm.pool);
+    assert.equal(warm.pool.created, false);
+    assert.deepEqual(warm.pool.ids, first.pool.ids, 'same threads or processes');
+
+    const resized = await handler({ ...event, mode, workers: 3 });
+    assert.ok(resized.pool);
+    assert.equal(resized.pool.created, true);
+    assert.equal(resized.pool.size, 3);
+    assert.equal(new Set(resized.pool.ids).size, 3);
+    if (mode === 'child_process') {
+      for (const pid of first.pool.ids) assert.ok(!resized.pool.ids.includes(pid), 'old children replaced');
+    }
+    assert.equal(resized.digest, first.digest);
+  });
+}
+
+test('child_process reports its children CPU time in the response', async () => {
+  const out = await handler({ ...event, cost: 20000, mode: 'child_process', workers: 2 });
+  assert.ok(out.cpuUserMs > 0);
+  assert.notEqual(out.pool?.ids[0], process.pid);
+});

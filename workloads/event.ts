@@ -1,0 +1,92 @@
+/**
+ * The workload event: what one invocation is asked to do, validated once, up front.
+ * A bad event is refused with a message naming the field and its allowed values; nothing is silently defaulted
+ * except `cost` (documented per algorithm) and `offset` (0).
+ */
+
+export const MODES = ['sequential', 'worker_threads', 'child_process', 'fan_out'] as const;
+export type Mode = (typeof MODES)[number];
+
+export const ALGORITHMS = ['bcrypt', 'pbkdf2'] as const;
+export type Algorithm = (typeof ALGORITHMS)[number];
+
+export const MAX_WORKERS = 64;
+export const MAX_ITEMS = 100_000;
+
+/** Sane cost ranges: bcrypt rounds as bcryptjs accepts them (16 is ~5 s per hash); pbkdf2 iterations. */
+export const COST_RANGE: Record<Algorithm, { min: number; max: number; default: number; unit: string }> = {
+  bcrypt: { min: 4, max: 16, default: 10, unit: 'rounds' },
+  // 100,000 iterations is the published Python experiment's setting, so results compare.
+  pbkdf2: { min: 1, max: 10_000_000, default: 100_000, unit: 'iterations' },
+};
+
+export interface WorkloadEvent {
+  mode: Mode;
+  workers: number;
+  items: number;
+  algorithm: Algorithm;
+  cost: number;
+  seed: string;
+  /** Index of the first item: a fan-out child hashes items [offset, offset + items) of the same seed. */
+  offset: number;
+  /** Set by a fan-out parent so the child returns its hashes and the parent can digest all items in order. */
+  returnHashes: boolean;
+}
+
+export class EventError extends Error {
+  override name = 'EventError';
+}
+
+const KNOWN_FIELDS = new Set(['mode', 'workers', 'items', 'algorithm', 'cost', 'seed', 'offset', 'returnHashes']);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function integerField(raw: Record<string, unknown>, field: string, min: number, max: number): number {
+  const value = raw[field];
+  if (value === undefined) throw new EventError(`event.${field} is missing: must be an integer from ${min} to ${max}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new EventError(`event.${field} ${JSON.stringify(value)}: must be an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(raw: Record<string, unknown>, field: string, allowed: readonly T[]): T {
+  const value = raw[field];
+  if (value === undefined) throw new EventError(`event.${field} is missing: must be one of ${allowed.join(', ')}`);
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw new EventError(`event.${field} ${JSON.stringify(value)}: must be one of ${allowed.join(', ')}`);
+  }
+  return value as T;
+}
+
+export function parseEvent(raw: unknown): WorkloadEvent {
+  if (!isRecord(raw)) {
+    throw new EventError(
+      `event must be an object { mode, workers, items, algorithm, cost, seed }; mode: one of ${MODES.join(', ')}`,
+    );
+  }
+  for (const key of Object.keys(raw)) {
+    if (!KNOWN_FIELDS.has(key)) {
+      throw new EventError(`event.${key} is not a known field: allowed fields are ${[...KNOWN_FIELDS].join(', ')}`);
+    }
+  }
+  const mode = oneOf(raw, 'mode', MODES);
+  const algorithm = oneOf(raw, 'algorithm', ALGORITHMS);
+  const workers = integerField(raw, 'workers', 1, MAX_WORKERS);
+  const items = integerField(raw, 'items', 1, MAX_ITEMS);
+  const range = COST_RANGE[algorithm];
+  const cost = raw.cost === undefined ? range.default : integerField(raw, 'cost', range.min, range.max);
+  const seed = raw.seed;
+  if (seed === undefined) throw new EventError('event.seed is missing: must be a non-empty string or an integer');
+  if (!((typeof seed === 'string' && seed.length > 0) || (typeof seed === 'number' && Number.isInteger(seed)))) {
+    throw new EventError(`event.seed ${JSON.stringify(seed)}: must be a non-empty string or an integer`);
+  }
+  const offset = raw.offset === undefined ? 0 : integerField(raw, 'offset', 0, MAX_ITEMS);
+  const returnHashes = raw.returnHashes === undefined ? false : raw.returnHashes;
+  if (typeof returnHashes !== 'boolean') {
+    throw new EventError(`event.returnHashes ${JSON.stringify(returnHashes)}: must be true or false`);
+  }
+  return { mode, workers, items, algorithm, cost, seed: String(seed), offset, returnHashes };
+}

@@ -1,0 +1,142 @@
+/**
+ * The Lambda handler: hashes `items` passwords derived from `seed` in one of four modes and reports what the
+ * function saw. Deployed as `index.handler` (the bundle's index.js).
+ */
+import { type EnvironmentSeen, environmentSeen } from './environment.js';
+import { type Algorithm, type Mode, parseEvent, type WorkloadEvent } from './event.js';
+import { fanOut } from './fan-out.js';
+import { digestOf, type HashTask, hashRange, slices } from './hash.js';
+import { closeProcessPool, runOnChildren } from './process-pool.js';
+import { closeThreadPool, runOnThreads } from './thread-pool.js';
+
+export { EventError } from './event.js';
+
+let invocations = 0;
+
+export interface PoolReport {
+  kind: 'worker_threads' | 'child_process';
+  size: number;
+  /** True when this invocation created (or re-created) the pool; false when a warm one was reused. */
+  created: boolean;
+  /** Thread ids or process ids of the pool's members. */
+  ids: number[];
+}
+
+export interface WorkloadResponse extends EnvironmentSeen {
+  mode: Mode;
+  algorithm: Algorithm;
+  cost: number;
+  items: number;
+  workers: number;
+  offset: number;
+  digest: string;
+  /** Wall time of the hashing inside the handler. */
+  workloadMs: number;
+  /** CPU time of this process (all its threads) during the handler, plus that of child processes' shares. */
+  cpuUserMs: number;
+  cpuSystemMs: number;
+  coldStart: boolean;
+  pid: number;
+  pool: PoolReport | null;
+  children: Array<{
+    requestId: string | null;
+    start: number;
+    end: number;
+    workloadMs: number;
+    coldStart: boolean;
+  }> | null;
+  hashes?: string[];
+}
+
+/** Minimal shape of the Lambda context this handler uses; any extra fields are ignored. */
+export interface LambdaContextLike {
+  awsRequestId?: string;
+}
+
+function tasksFor(event: WorkloadEvent): HashTask[] {
+  return slices(event.offset, event.items, event.workers).map((s) => ({
+    algorithm: event.algorithm,
+    cost: event.cost,
+    seed: event.seed,
+    start: s.start,
+    end: s.end,
+  }));
+}
+
+export async function handler(rawEvent: unknown, _context?: LambdaContextLike): Promise<WorkloadResponse> {
+  const coldStart = invocations++ === 0;
+  const event = parseEvent(rawEvent);
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  let hashes: string[];
+  let childCpuUserMs = 0;
+  let childCpuSystemMs = 0;
+  let pool: PoolReport | null = null;
+  let children: WorkloadResponse['children'] = null;
+
+  switch (event.mode) {
+    case 'sequential':
+      hashes = hashRange({ ...event, start: event.offset, end: event.offset + event.items });
+      break;
+    case 'worker_threads': {
+      const out = await runOnThreads(tasksFor(event), event.workers);
+      hashes = out.results.flatMap((r) => r.hashes);
+      pool = { kind: 'worker_threads', size: out.use.size, created: out.use.created, ids: out.threadIds };
+      break;
+    }
+    case 'child_process': {
+      const out = await runOnChildren(tasksFor(event), event.workers);
+      hashes = out.results.flatMap((r) => r.hashes);
+      for (const r of out.results) {
+        childCpuUserMs += r.cpuUserMs;
+        childCpuSystemMs += r.cpuSystemMs;
+      }
+      pool = { kind: 'child_process', size: event.workers, created: out.created, ids: out.pids };
+      break;
+    }
+    case 'fan_out': {
+      const out = await fanOut(event);
+      hashes = out.flatMap((c) => c.hashes);
+      children = out.map(({ requestId, start, end, workloadMs, coldStart: childCold }) => ({
+        requestId,
+        start,
+        end,
+        workloadMs,
+        coldStart: childCold,
+      }));
+      break;
+    }
+  }
+
+  const workloadMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  const response: WorkloadResponse = {
+    mode: event.mode,
+    algorithm: event.algorithm,
+    cost: event.cost,
+    items: event.items,
+    workers: event.workers,
+    offset: event.offset,
+    digest: digestOf(hashes),
+    workloadMs: round(workloadMs),
+    cpuUserMs: round(cpu.user / 1000 + childCpuUserMs),
+    cpuSystemMs: round(cpu.system / 1000 + childCpuSystemMs),
+    coldStart,
+    pid: process.pid,
+    pool,
+    children,
+    ...environmentSeen(),
+  };
+  if (event.returnHashes) response.hashes = hashes;
+  return response;
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
+/** Ends the pools this module keeps between invocations (tests, and a runtime shutting down). */
+export async function shutdownPools(): Promise<void> {
+  closeProcessPool();
+  await closeThreadPool();
+}

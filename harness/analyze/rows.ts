@@ -1,0 +1,196 @@
+/**
+ * One flat row per measured invocation: the record the runner wrote (harness/run/record.ts), joined with the
+ * REPORT line(s) Lambda logged for it and the figures the function reported (workloads/handler.ts).
+ * Every summary number is computed from these rows, so each can be traced back to raw records.
+ */
+import type { InvocationRecord } from '../run/record.js';
+import { type Architecture, invocationCostUsd, vcpuShare } from './cost.js';
+import { parseReportLine, type ReportFields } from './report-line.js';
+
+/** invocations.csv columns, in order (results/README.md defines each). */
+export const INVOCATION_COLUMNS = [
+  'run_id',
+  'target',
+  'emulated',
+  'cpu_enforced',
+  'arch',
+  'function_name',
+  'memory_mb',
+  'vcpu_share',
+  'visible_cores',
+  'mode',
+  'workers',
+  'items',
+  'algorithm',
+  'cost',
+  'rep',
+  'warmup',
+  'cold',
+  'request_id',
+  'status',
+  'error_type',
+  'duration_ms',
+  'billed_ms',
+  'init_ms',
+  'max_memory_used_mb',
+  'workload_ms',
+  'client_ms',
+  'cpu_user_ms',
+  'cpu_system_ms',
+  'digest_ok',
+  'cost_usd',
+  'started_at',
+] as const;
+
+export type InvocationStatus = InvocationRecord['status'];
+
+export interface InvocationRow {
+  run_id: string;
+  target: InvocationRecord['target'];
+  emulated: boolean;
+  cpu_enforced: boolean;
+  arch: Architecture;
+  function_name: string;
+  memory_mb: number;
+  vcpu_share: number;
+  visible_cores: number | null;
+  mode: InvocationRecord['mode'];
+  workers: number;
+  items: number;
+  algorithm: InvocationRecord['algorithm'];
+  cost: number;
+  rep: number;
+  warmup: boolean;
+  cold: boolean | null;
+  request_id: string | null;
+  status: InvocationStatus;
+  error_type: string | null;
+  duration_ms: number | null;
+  billed_ms: number | null;
+  init_ms: number | null;
+  max_memory_used_mb: number | null;
+  workload_ms: number | null;
+  client_ms: number;
+  cpu_user_ms: number | null;
+  cpu_system_ms: number | null;
+  digest_ok: boolean | null;
+  cost_usd: number | null;
+  started_at: string;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function numberField(value: unknown, field: string): number | null {
+  if (!isRecord(value)) return null;
+  const v = value[field];
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+function stringField(value: unknown, field: string): string | null {
+  if (!isRecord(value)) return null;
+  const v = value[field];
+  return typeof v === 'string' ? v : null;
+}
+
+/** Request ids of the fan-out children the response lists (WorkloadResponse.children); null when it lists none. */
+function responseChildIds(response: unknown): Array<string | null> | null {
+  if (!isRecord(response) || !Array.isArray(response.children)) return null;
+  return response.children.map((child) => stringField(child, 'requestId'));
+}
+
+/**
+ * The fan-out children's REPORTs: the lines the runner attached to the record, plus any the run's logs hold for
+ * the child request ids the parent's response lists (the Invoke API's request id is the child's RequestId).
+ * Deduplicated by request id. `complete` is false when the response lists more children than were found.
+ */
+function childReports(
+  record: InvocationRecord,
+  reports: ReadonlyMap<string, ReportFields>,
+): { found: ReportFields[]; complete: boolean } {
+  const byId = new Map<string, ReportFields>();
+  for (const line of record.childReportLines) {
+    const report = parseReportLine(line);
+    if (report !== null && !byId.has(report.requestId)) byId.set(report.requestId, report);
+  }
+  const listed = responseChildIds(record.response);
+  for (const id of listed ?? []) {
+    const report = id === null ? undefined : reports.get(id);
+    if (id !== null && report !== undefined && !byId.has(id)) byId.set(id, report);
+  }
+  const found = [...byId.values()];
+  return { found, complete: listed === null || found.length >= listed.length };
+}
+
+/**
+ * Status of the row: the record's, except that Lambda's own verdict wins over an 'ok' the client saw (a REPORT
+ * with `Status: timeout|error`, LAMBDA_FACTS.md "The REPORT line"; JSON `failure` counts as an error).
+ */
+function rowStatus(
+  record: InvocationRecord,
+  report: ReportFields | null,
+): { status: InvocationStatus; errorType: string | null } {
+  if (record.status !== 'ok') return { status: record.status, errorType: record.errorType };
+  if (report === null || report.status === 'success') return { status: 'ok', errorType: null };
+  return { status: report.status === 'timeout' ? 'timeout' : 'error', errorType: report.errorType };
+}
+
+/**
+ * The row of one record. `reports` holds every REPORT found for the run, by request id; the record's own
+ * `reportLine` is preferred (the runner attributed it to this invocation), the map is the fallback.
+ */
+export function toInvocationRow(record: InvocationRecord, reports: ReadonlyMap<string, ReportFields>): InvocationRow {
+  const own = record.reportLine === null ? null : parseReportLine(record.reportLine);
+  const report = own ?? (record.requestId === null ? null : (reports.get(record.requestId) ?? null));
+  const { status, errorType } = rowStatus(record, report);
+  const response = record.response;
+  const digest = stringField(response, 'digest');
+  const children = childReports(record, reports);
+
+  // Fan-out is paid for by every environment it runs in: the parent plus one invocation per child. A cost
+  // missing a child's share would flatter fan_out, so it is left empty rather than understated.
+  let costUsd: number | null = null;
+  if (report !== null && children.complete) {
+    costUsd = invocationCostUsd(report.billedDurationMs, report.memorySizeMb, record.arch);
+    for (const child of children.found) {
+      costUsd += invocationCostUsd(child.billedDurationMs, child.memorySizeMb, record.arch);
+    }
+  }
+
+  return {
+    run_id: record.runId,
+    target: record.target,
+    emulated: record.emulated,
+    cpu_enforced: record.cpuEnforced,
+    arch: record.arch,
+    function_name: record.functionName,
+    memory_mb: record.memoryMb,
+    vcpu_share: vcpuShare(record.memoryMb),
+    visible_cores: numberField(response, 'visibleCores'),
+    mode: record.mode,
+    workers: record.workers,
+    items: record.items,
+    algorithm: record.algorithm,
+    cost: record.cost,
+    rep: record.rep,
+    warmup: record.warmup,
+    // A cold start is an environment that ran INIT (Init Duration) or was restored from a snapshot (Restore
+    // Duration); LAMBDA_FACTS.md "The REPORT line". Unknown without a REPORT.
+    cold: report === null ? null : report.initDurationMs !== null || report.restoreDurationMs !== null,
+    request_id: record.requestId ?? report?.requestId ?? null,
+    status,
+    error_type: errorType,
+    duration_ms: report?.durationMs ?? null,
+    billed_ms: report?.billedDurationMs ?? null,
+    init_ms: report?.initDurationMs ?? null,
+    max_memory_used_mb: report?.maxMemoryUsedMb ?? null,
+    workload_ms: numberField(response, 'workloadMs'),
+    client_ms: record.clientMs,
+    cpu_user_ms: numberField(response, 'cpuUserMs'),
+    cpu_system_ms: numberField(response, 'cpuSystemMs'),
+    digest_ok: digest === null || record.expectedDigest === null ? null : digest === record.expectedDigest,
+    cost_usd: costUsd,
+    started_at: record.startedAt,
+  };
+}

@@ -1,0 +1,227 @@
+/**
+ * One summary row per cell (arch, memory_mb, mode, workers; and the workload, which a run normally holds fixed):
+ * statistics of Lambda's Duration over the cell's warm invocations, cost, and speedup against the sequential cell
+ * at the same memory, next to the speedup the memory's CPU share allows.
+ */
+import type { Architecture } from './cost.js';
+import { vcpuShare } from './cost.js';
+import type { InvocationRow } from './rows.js';
+import {
+  mean,
+  median,
+  medianConfidenceInterval,
+  outlierCount,
+  quantile,
+  sampleStdev,
+  cv as variationCoefficient,
+} from './statistics.js';
+
+/** summary.csv columns, in order (results/README.md defines each). */
+export const SUMMARY_COLUMNS = [
+  'arch',
+  'memory_mb',
+  'mode',
+  'workers',
+  'emulated',
+  'cpu_enforced',
+  'algorithm',
+  'cost',
+  'items',
+  'n',
+  'n_errors',
+  'median_ms',
+  'mean_ms',
+  'stdev_ms',
+  'cv',
+  'p90_ms',
+  'p99_ms',
+  'ci95_low_ms',
+  'ci95_high_ms',
+  'outliers',
+  'billed_median_ms',
+  'cost_per_invocation_usd',
+  'cost_per_1k_items_usd',
+  'items_per_s',
+  'speedup_vs_sequential',
+  'ideal_speedup',
+  'efficiency',
+  'vcpu_share',
+  'visible_cores',
+] as const;
+
+export interface SummaryRow {
+  arch: Architecture;
+  memory_mb: number;
+  mode: InvocationRow['mode'];
+  workers: number;
+  /** True when any row of the cell ran on the emulator. */
+  emulated: boolean;
+  /** False when any row of the cell ran without the CPU quota enforced. */
+  cpu_enforced: boolean;
+  algorithm: InvocationRow['algorithm'];
+  cost: number;
+  items: number;
+  n: number;
+  n_errors: number;
+  median_ms: number | null;
+  mean_ms: number | null;
+  stdev_ms: number | null;
+  cv: number | null;
+  p90_ms: number | null;
+  p99_ms: number | null;
+  ci95_low_ms: number | null;
+  ci95_high_ms: number | null;
+  outliers: number;
+  billed_median_ms: number | null;
+  cost_per_invocation_usd: number | null;
+  cost_per_1k_items_usd: number | null;
+  items_per_s: number | null;
+  speedup_vs_sequential: number | null;
+  ideal_speedup: number | null;
+  efficiency: number | null;
+  vcpu_share: number;
+  visible_cores: number | null;
+}
+
+/**
+ * A warm measurement: not a warm-up, not a cold start (its Duration would include lazy init work), status ok,
+ * a result that was not wrong, and a Duration to measure.
+ */
+export function isWarm(row: InvocationRow): row is InvocationRow & { duration_ms: number } {
+  return (
+    !row.warmup && row.cold === false && row.status === 'ok' && row.digest_ok !== false && row.duration_ms !== null
+  );
+}
+
+/** A failed measurement: a non-warm-up row whose status is not ok, or whose digest was wrong. */
+export function isFailed(row: InvocationRow): boolean {
+  return !row.warmup && (row.status !== 'ok' || row.digest_ok === false);
+}
+
+/**
+ * The speedup the CPU model allows over sequential at this memory (LAMBDA_FACTS.md "Memory and CPU"): a pool can
+ * use at most min(workers, vCPU share, visible cores) CPUs, and sequential gets min(1, share) of one. Fan-out runs
+ * each slice in its own environment, each with the full share, so its ideal is the number of slices.
+ */
+export function idealSpeedup(
+  mode: InvocationRow['mode'],
+  workers: number,
+  share: number,
+  visibleCores: number | null,
+): number | null {
+  switch (mode) {
+    case 'sequential':
+      return 1;
+    case 'fan_out':
+      return workers;
+    case 'worker_threads':
+    case 'child_process':
+      return visibleCores === null ? null : Math.min(workers, share, visibleCores) / Math.min(1, share);
+  }
+}
+
+function nonNull(values: Array<number | null>): number[] {
+  return values.filter((v): v is number => v !== null);
+}
+
+function workloadKey(row: Pick<InvocationRow, 'arch' | 'memory_mb' | 'algorithm' | 'cost' | 'items'>): string {
+  return JSON.stringify([row.arch, row.memory_mb, row.algorithm, row.cost, row.items]);
+}
+
+function cellKey(row: InvocationRow): string {
+  return JSON.stringify([row.arch, row.memory_mb, row.mode, row.workers, row.algorithm, row.cost, row.items]);
+}
+
+const MODE_ORDER: Record<InvocationRow['mode'], number> = {
+  sequential: 0,
+  worker_threads: 1,
+  child_process: 2,
+  fan_out: 3,
+};
+
+function compareCells(a: SummaryRow, b: SummaryRow): number {
+  return (
+    a.arch.localeCompare(b.arch) ||
+    a.memory_mb - b.memory_mb ||
+    a.algorithm.localeCompare(b.algorithm) ||
+    a.cost - b.cost ||
+    a.items - b.items ||
+    MODE_ORDER[a.mode] - MODE_ORDER[b.mode] ||
+    a.workers - b.workers
+  );
+}
+
+function summarizeCell(rows: readonly InvocationRow[]): SummaryRow {
+  const first = rows[0];
+  if (first === undefined) throw new RangeError('summarizeCell needs at least one row');
+  const warm = rows.filter(isWarm);
+  const durations = warm.map((r) => r.duration_ms);
+  const medianMs = median(durations);
+  const ci = medianConfidenceInterval(durations);
+  const costPerInvocation = median(nonNull(warm.map((r) => r.cost_usd)));
+  const share = vcpuShare(first.memory_mb);
+  // Cores do not depend on warmth: every row that reported them counts.
+  const visibleCores = median(nonNull(rows.map((r) => r.visible_cores)));
+  const ideal = idealSpeedup(first.mode, first.workers, share, visibleCores);
+  return {
+    arch: first.arch,
+    memory_mb: first.memory_mb,
+    mode: first.mode,
+    workers: first.workers,
+    emulated: rows.some((r) => r.emulated),
+    cpu_enforced: rows.every((r) => r.cpu_enforced),
+    algorithm: first.algorithm,
+    cost: first.cost,
+    items: first.items,
+    n: warm.length,
+    n_errors: rows.filter(isFailed).length,
+    median_ms: medianMs,
+    mean_ms: mean(durations),
+    stdev_ms: sampleStdev(durations),
+    cv: variationCoefficient(durations),
+    p90_ms: quantile(durations, 0.9),
+    p99_ms: quantile(durations, 0.99),
+    ci95_low_ms: ci?.low ?? null,
+    ci95_high_ms: ci?.high ?? null,
+    outliers: outlierCount(durations),
+    billed_median_ms: median(nonNull(warm.map((r) => r.billed_ms))),
+    cost_per_invocation_usd: costPerInvocation,
+    cost_per_1k_items_usd: costPerInvocation === null ? null : (costPerInvocation / first.items) * 1000,
+    items_per_s: medianMs === null || medianMs === 0 ? null : first.items / (medianMs / 1000),
+    speedup_vs_sequential: null,
+    ideal_speedup: ideal,
+    efficiency: null,
+    vcpu_share: share,
+    visible_cores: visibleCores,
+  };
+}
+
+/**
+ * The summary of a run's rows, sorted by arch, memory, workload, mode and workers. Cells are split by workload
+ * (algorithm, cost, items) as well, so a run that varies it never mixes different work in one median.
+ */
+export function summarize(rows: readonly InvocationRow[]): SummaryRow[] {
+  const cells = new Map<string, InvocationRow[]>();
+  for (const row of rows) {
+    const key = cellKey(row);
+    const cell = cells.get(key);
+    if (cell === undefined) cells.set(key, [row]);
+    else cell.push(row);
+  }
+  const summary = [...cells.values()].map(summarizeCell).sort(compareCells);
+
+  // Baseline: the sequential cell with the fewest workers at the same arch, memory and workload (the sort puts it
+  // first among its sequential cells).
+  const baselines = new Map<string, number | null>();
+  for (const row of summary) {
+    const key = workloadKey(row);
+    if (row.mode === 'sequential' && !baselines.has(key)) baselines.set(key, row.median_ms);
+  }
+  for (const row of summary) {
+    const baseline = baselines.get(workloadKey(row)) ?? null;
+    if (baseline === null || row.median_ms === null || row.median_ms === 0) continue;
+    row.speedup_vs_sequential = baseline / row.median_ms;
+    row.efficiency = row.ideal_speedup === null ? null : row.speedup_vs_sequential / row.ideal_speedup;
+  }
+  return summary;
+}

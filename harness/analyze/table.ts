@@ -1,0 +1,92 @@
+/**
+ * The summary as a plain-text table for the terminal (valid Markdown too): one line per arch and memory size, its
+ * vCPU share, then one column per mode x workers with the warm median Duration, the speedup over sequential and
+ * the cost per 1,000 items. Emulated figures and figures measured without the CPU quota are marked, because
+ * neither says what Lambda would do (STYLE.md "Every emulated number says it is emulated").
+ */
+import { MODES } from '../../workloads/event.js';
+import { formatSignificant } from './csv.js';
+import type { Exporter } from './exporter.js';
+import type { SummaryRow } from './summary.js';
+
+const EMULATED_MARK = '*';
+const UNENFORCED_MARK = '!';
+
+function workloadKey(row: SummaryRow): string {
+  return `${row.algorithm} cost ${row.cost}, ${row.items} items per invocation`;
+}
+
+function columnKey(row: Pick<SummaryRow, 'mode' | 'workers'>): string {
+  return `${row.mode} x${row.workers}`;
+}
+
+function cellText(row: SummaryRow | undefined): string {
+  if (row === undefined) return '';
+  const ms = row.median_ms === null ? '-' : `${row.median_ms.toFixed(1)} ms`;
+  const speedup = row.speedup_vs_sequential === null ? '-' : `${row.speedup_vs_sequential.toFixed(2)}x`;
+  const cost = row.cost_per_1k_items_usd === null ? '-' : `$${formatSignificant(row.cost_per_1k_items_usd, 4)}`;
+  return `${ms} ${speedup} ${cost}${row.cpu_enforced ? '' : ` ${UNENFORCED_MARK}`}`;
+}
+
+function renderGrid(header: string[], lines: string[][], leftAligned: number): string {
+  const widths = header.map((h, i) => Math.max(h.length, 3, ...lines.map((l) => (l[i] ?? '').length)));
+  const pad = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i < leftAligned ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(' | ')} |`;
+  const rule = `| ${widths.map((w, i) => (i < leftAligned ? '-'.repeat(w) : `${'-'.repeat(w - 1)}:`)).join(' | ')} |`;
+  return [pad(header), rule, ...lines.map(pad)].join('\n');
+}
+
+function renderWorkload(title: string, rows: readonly SummaryRow[]): string {
+  // Columns by mode (sequential first, the baseline), then workers, whatever order the memory sizes list them in.
+  const cells = [...new Map(rows.map((r) => [columnKey(r), { mode: r.mode, workers: r.workers }])).values()];
+  cells.sort((a, b) => MODES.indexOf(a.mode) - MODES.indexOf(b.mode) || a.workers - b.workers);
+  const columns = cells.map(columnKey);
+  const memories = new Map<string, SummaryRow[]>();
+  for (const row of rows) {
+    const key = `${row.arch}\u0000${row.memory_mb}`;
+    const group = memories.get(key);
+    if (group === undefined) memories.set(key, [row]);
+    else group.push(row);
+  }
+  const lines: string[][] = [];
+  for (const group of memories.values()) {
+    const [first] = group;
+    if (first === undefined) continue;
+    const emulated = group.some((r) => r.emulated) ? ` ${EMULATED_MARK}` : '';
+    const byColumn = new Map(group.map((r) => [columnKey(r), r]));
+    lines.push([
+      `${first.arch}${emulated}`,
+      String(first.memory_mb),
+      first.vcpu_share.toFixed(3),
+      ...columns.map((c) => cellText(byColumn.get(c))),
+    ]);
+  }
+  return `${title}\n\n${renderGrid(['arch', 'memory MB', 'vCPU share', ...columns], lines, 1)}`;
+}
+
+/**
+ * The summary table. Each cell reads `<median warm Duration> <speedup vs sequential> <USD per 1k items>`;
+ * `-` where a figure does not exist (no warm invocation, no sequential baseline, no REPORT to cost).
+ */
+export function renderSummaryTable(summary: readonly SummaryRow[]): string {
+  if (summary.length === 0) return 'No invocations to summarize.\n';
+  const workloads = new Map<string, SummaryRow[]>();
+  for (const row of summary) {
+    const key = workloadKey(row);
+    const group = workloads.get(key);
+    if (group === undefined) workloads.set(key, [row]);
+    else group.push(row);
+  }
+  const sections = [...workloads].map(([title, rows]) => renderWorkload(title, rows));
+  const legend = ['Cells: median warm Duration, speedup over sequential at the same memory, USD per 1,000 items.'];
+  if (summary.some((r) => r.emulated)) {
+    legend.push(`${EMULATED_MARK} emulated: measured on the local emulator, not on AWS Lambda.`);
+  }
+  if (summary.some((r) => !r.cpu_enforced)) {
+    legend.push(`${UNENFORCED_MARK} CPU quota not enforced: ran unthrottled, not comparable with Lambda.`);
+  }
+  return `${sections.join('\n\n')}\n\n${legend.join('\n')}\n`;
+}
+
+/** The table behind the exporter interface, for callers that pick formats by name. */
+export const summaryTable: Exporter<SummaryRow> = { name: 'table', serialize: renderSummaryTable };

@@ -1,0 +1,337 @@
+/**
+ * Linux cgroups for execution environments: a CPU quota of memory/1769 CPUs (CFS quota per period), a cpuset of the
+ * cores Lambda would show (capped at the host's), a memory limit, and the freezer. cgroup v1 (one hierarchy per
+ * controller) and v2 (one delegated subtree) are both supported; detection tries what the host lets us write and
+ * says why when neither works. Nothing here pretends: `enforced` is false whenever the quota is not applied.
+ */
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+// Lambda enforces the CPU quota in short periods (LAMBDA_FACTS.md "Memory and CPU": 20 ms reported).
+export const CFS_PERIOD_US = 20_000;
+// The kernel refuses a CFS quota below 1 ms.
+const MIN_QUOTA_US = 1_000;
+
+export interface EnvLimits {
+  /** CPUs' worth of quota: memory_mb / 1769. */
+  cpus: number;
+  /** How many cores the environment may run on (Lambda's visible-cores table, capped at the host). */
+  cores: number;
+  memoryMb: number;
+}
+
+export interface EnvCgroup {
+  /** Files the environment's first process writes its pid to, before it execs the runtime. */
+  readonly procsFiles: string[];
+  freeze(): void;
+  thaw(): void;
+  /** Peak memory of the group since it was made, in bytes; null where the kernel does not keep it. */
+  peakBytes(): number | null;
+  /** How many times the kernel's OOM killer fired in the group. */
+  oomKills(): number;
+  /** Kill every process left in the group (thawing it first: a frozen task takes SIGKILL only once thawed). */
+  killAll(): void;
+  /** True when the group is gone. */
+  remove(): boolean;
+}
+
+export interface CgroupSupport {
+  mode: 'v1' | 'v2' | 'none';
+  /** Why this mode: where it writes, or why no mode could be used. */
+  detail: string;
+  /** True when CPU quota, cpuset and memory limit are applied. */
+  enforced: boolean;
+  create(id: string, limits: EnvLimits): EnvCgroup | null;
+  /** Removes the emulator's base cgroups (call after every environment is gone); true when they are gone. */
+  dispose(): boolean;
+}
+
+function read(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    return null;
+  }
+}
+
+function write(file: string, value: string): void {
+  writeFileSync(file, value);
+}
+
+/** True when the directory is gone. A cgroup with tasks cannot be removed yet; that is not worth failing over. */
+function tryRmdir(dir: string): boolean {
+  try {
+    rmdirSync(dir);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes the base groups an emulator that died without cleaning up left beside ours (`vcpu-bench-<dead pid>`). */
+function sweepStale(parent: string): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(parent);
+  } catch {
+    return;
+  }
+  for (const name of entries) {
+    const m = /^vcpu-bench-(\d+)$/.exec(name);
+    if (!m || Number(m[1]) === process.pid || pidAlive(Number(m[1]))) continue;
+    const base = path.join(parent, name);
+    for (const env of readdirSync(base, { withFileTypes: true }))
+      if (env.isDirectory()) tryRmdir(path.join(base, env.name));
+    tryRmdir(base);
+  }
+}
+
+interface Mount {
+  type: 'cgroup' | 'cgroup2';
+  root: string;
+  mountPoint: string;
+  options: string[];
+}
+
+function mounts(): Mount[] {
+  const text = read('/proc/self/mountinfo') ?? '';
+  const out: Mount[] = [];
+  for (const line of text.split('\n')) {
+    const [left, right] = line.split(' - ');
+    if (!left || !right) continue;
+    const fields = left.split(' ');
+    const [type, , superOpts] = right.split(' ');
+    if ((type === 'cgroup' || type === 'cgroup2') && fields[3] && fields[4]) {
+      out.push({ type, root: fields[3], mountPoint: fields[4], options: (superOpts ?? '').split(',') });
+    }
+  }
+  return out;
+}
+
+/** The process's own cgroup path per v1 controller, and for v2 under the key ''. */
+function ownCgroups(): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const line of (read('/proc/self/cgroup') ?? '').split('\n')) {
+    const [id, controllers, cgPath] = line.split(':');
+    if (id === undefined || controllers === undefined || cgPath === undefined) continue;
+    if (id === '0' && controllers === '') map.set('', cgPath);
+    else for (const c of controllers.split(',')) map.set(c, cgPath);
+  }
+  return map;
+}
+
+function dirFor(mount: Mount, cgPath: string): string {
+  const rel = mount.root !== '/' && cgPath.startsWith(mount.root) ? cgPath.slice(mount.root.length) : cgPath;
+  return path.join(mount.mountPoint, rel);
+}
+
+function hostCpuList(count: number): string {
+  return count <= 1 ? '0' : `0-${count - 1}`;
+}
+
+function quotaUs(cpus: number): number {
+  return Math.max(MIN_QUOTA_US, Math.round(cpus * CFS_PERIOD_US));
+}
+
+// ---------- cgroup v1: cpu, cpuset, memory and freezer, each its own hierarchy ----------
+
+const V1_CONTROLLERS = ['cpu', 'cpuset', 'memory', 'freezer'] as const;
+type V1Controller = (typeof V1_CONTROLLERS)[number];
+
+function detectV1(baseName: string): CgroupSupport | string {
+  const all = mounts().filter((m) => m.type === 'cgroup');
+  const own = ownCgroups();
+  const bases = new Map<V1Controller, string>();
+  for (const c of V1_CONTROLLERS) {
+    const mount = all.find((m) => m.options.includes(c));
+    if (!mount) return `cgroup v1: no ${c} hierarchy mounted`;
+    const base = path.join(dirFor(mount, own.get(c) ?? '/'), baseName);
+    sweepStale(path.dirname(base));
+    try {
+      mkdirSync(base, { recursive: true });
+      if (c === 'cpuset') {
+        // A cpuset group takes tasks only once it has cpus and mems: inherit the parent's.
+        write(path.join(base, 'cpuset.cpus'), read(path.join(path.dirname(base), 'cpuset.cpus')) ?? '0');
+        write(path.join(base, 'cpuset.mems'), read(path.join(path.dirname(base), 'cpuset.mems')) ?? '0');
+      }
+    } catch (error) {
+      return `cgroup v1: cannot write ${base} (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
+    }
+    bases.set(c, base);
+  }
+  const baseOf = (c: V1Controller) => bases.get(c) as string;
+  return {
+    mode: 'v1',
+    detail: `cgroup v1 under ${baseOf('cpu')} (cpu, cpuset, memory, freezer hierarchies)`,
+    enforced: true,
+    create(id, limits) {
+      const dirs = Object.fromEntries(V1_CONTROLLERS.map((c) => [c, path.join(baseOf(c), id)])) as Record<
+        V1Controller,
+        string
+      >;
+      for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
+      write(path.join(dirs.cpu, 'cpu.cfs_period_us'), String(CFS_PERIOD_US));
+      write(path.join(dirs.cpu, 'cpu.cfs_quota_us'), String(quotaUs(limits.cpus)));
+      write(path.join(dirs.cpuset, 'cpuset.cpus'), hostCpuList(limits.cores));
+      write(path.join(dirs.cpuset, 'cpuset.mems'), read(path.join(baseOf('cpuset'), 'cpuset.mems')) ?? '0');
+      const bytes = String(limits.memoryMb * 1024 * 1024);
+      write(path.join(dirs.memory, 'memory.limit_in_bytes'), bytes);
+      // Without a swap limit the group could page out instead of meeting the OOM killer; not every kernel has it.
+      if (existsSync(path.join(dirs.memory, 'memory.memsw.limit_in_bytes'))) {
+        try {
+          write(path.join(dirs.memory, 'memory.memsw.limit_in_bytes'), bytes);
+        } catch {
+          // swap accounting disabled
+        }
+      }
+      const freezerState = path.join(dirs.freezer, 'freezer.state');
+      return {
+        procsFiles: V1_CONTROLLERS.map((c) => path.join(dirs[c], 'cgroup.procs')),
+        freeze: () => write(freezerState, 'FROZEN'),
+        thaw: () => write(freezerState, 'THAWED'),
+        peakBytes: () => {
+          const v = read(path.join(dirs.memory, 'memory.max_usage_in_bytes'));
+          return v === null ? null : Number(v);
+        },
+        oomKills: () => {
+          const text = read(path.join(dirs.memory, 'memory.oom_control')) ?? '';
+          const match = /oom_kill (\d+)/.exec(text);
+          if (match) return Number(match[1]);
+          // Kernels before 4.13 lack oom_kill: a hit of the limit is the best sign there is.
+          return Number(read(path.join(dirs.memory, 'memory.failcnt')) ?? 0) > 0 ? 1 : 0;
+        },
+        killAll: () => {
+          try {
+            write(freezerState, 'THAWED');
+          } catch {
+            // already gone
+          }
+          for (const pid of (read(path.join(dirs.memory, 'cgroup.procs')) ?? '').split('\n').filter(Boolean)) {
+            try {
+              process.kill(Number(pid), 'SIGKILL');
+            } catch {
+              // exited meanwhile
+            }
+          }
+        },
+        remove: () => Object.values(dirs).map(tryRmdir).every(Boolean),
+      };
+    },
+    dispose: () => [...bases.values()].map(tryRmdir).every(Boolean),
+  };
+}
+
+// ---------- cgroup v2: one hierarchy, a delegated subtree with cpu, cpuset and memory enabled ----------
+
+function detectV2(baseName: string): CgroupSupport | string {
+  const mount = mounts().find((m) => m.type === 'cgroup2');
+  if (!mount) return 'cgroup v2: not mounted';
+  const own = ownCgroups().get('');
+  if (own === undefined) return 'cgroup v2: this process is in no v2 cgroup';
+  const ownDir = dirFor(mount, own);
+  const available = (read(path.join(ownDir, 'cgroup.controllers')) ?? '').split(' ');
+  const missing = ['cpu', 'cpuset', 'memory'].filter((c) => !available.includes(c));
+  if (missing.length > 0) return `cgroup v2: controllers ${missing.join(', ')} not available at ${ownDir}`;
+  // The "no internal processes" rule: a group that enables controllers for its children holds no processes itself,
+  // so at the hierarchy's root we work directly, and elsewhere we first move this process into a leaf of its own.
+  const isRoot = ownDir === mount.mountPoint;
+  const base = path.join(ownDir, baseName);
+  sweepStale(ownDir);
+  try {
+    if (!isRoot) {
+      const leaf = path.join(ownDir, `${baseName}-main`);
+      mkdirSync(leaf, { recursive: true });
+      for (const pid of (read(path.join(ownDir, 'cgroup.procs')) ?? '').split('\n').filter(Boolean)) {
+        write(path.join(leaf, 'cgroup.procs'), pid);
+      }
+      write(path.join(ownDir, 'cgroup.subtree_control'), '+cpu +cpuset +memory');
+    } else {
+      write(path.join(ownDir, 'cgroup.subtree_control'), '+cpu +cpuset +memory');
+    }
+    mkdirSync(base, { recursive: true });
+    write(path.join(base, 'cgroup.subtree_control'), '+cpu +cpuset +memory');
+  } catch (error) {
+    return `cgroup v2: cannot delegate under ${ownDir} (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
+  }
+  return {
+    mode: 'v2',
+    detail: `cgroup v2 under ${base}`,
+    enforced: true,
+    create(id, limits) {
+      const dir = path.join(base, id);
+      mkdirSync(dir, { recursive: true });
+      write(path.join(dir, 'cpu.max'), `${quotaUs(limits.cpus)} ${CFS_PERIOD_US}`);
+      write(path.join(dir, 'cpuset.cpus'), hostCpuList(limits.cores));
+      write(path.join(dir, 'memory.max'), String(limits.memoryMb * 1024 * 1024));
+      if (existsSync(path.join(dir, 'memory.swap.max'))) write(path.join(dir, 'memory.swap.max'), '0');
+      return {
+        procsFiles: [path.join(dir, 'cgroup.procs')],
+        freeze: () => write(path.join(dir, 'cgroup.freeze'), '1'),
+        thaw: () => write(path.join(dir, 'cgroup.freeze'), '0'),
+        peakBytes: () => {
+          // memory.peak exists from Linux 5.19.
+          const v = read(path.join(dir, 'memory.peak'));
+          return v === null ? null : Number(v);
+        },
+        oomKills: () => Number(/oom_kill (\d+)/.exec(read(path.join(dir, 'memory.events')) ?? '')?.[1] ?? 0),
+        killAll: () => {
+          if (existsSync(path.join(dir, 'cgroup.kill'))) {
+            appendFileSync(path.join(dir, 'cgroup.kill'), '1');
+            return;
+          }
+          write(path.join(dir, 'cgroup.freeze'), '0');
+          for (const pid of (read(path.join(dir, 'cgroup.procs')) ?? '').split('\n').filter(Boolean)) {
+            try {
+              process.kill(Number(pid), 'SIGKILL');
+            } catch {
+              // exited meanwhile
+            }
+          }
+        },
+        remove: () => tryRmdir(dir),
+      };
+    },
+    dispose: () => tryRmdir(base),
+  };
+}
+
+function unenforced(detail: string): CgroupSupport {
+  return { mode: 'none', detail, enforced: false, create: () => null, dispose: () => true };
+}
+
+export type CgroupPreference = 'auto' | 'v1' | 'v2' | 'none';
+
+/**
+ * Picks the cgroup mode. `auto` tries v2 when it is the only hierarchy with controllers, else v1, then the other;
+ * VCPU_BENCH_CGROUP (auto|v1|v2|none) overrides, for tests and for hosts where detection guesses wrong.
+ */
+export function detectCgroups(preference: CgroupPreference = 'auto'): CgroupSupport {
+  const baseName = `vcpu-bench-${process.pid}`;
+  if (os.platform() !== 'linux') return unenforced(`cgroups: not Linux (${os.platform()})`);
+  if (preference === 'none') return unenforced('cgroups: disabled (VCPU_BENCH_CGROUP=none)');
+  const tried: string[] = [];
+  const order: Array<'v1' | 'v2'> =
+    preference === 'v1'
+      ? ['v1']
+      : preference === 'v2'
+        ? ['v2']
+        : mounts().some((m) => m.type === 'cgroup')
+          ? ['v1', 'v2']
+          : ['v2', 'v1'];
+  for (const mode of order) {
+    const result = mode === 'v1' ? detectV1(baseName) : detectV2(baseName);
+    if (typeof result !== 'string') return result;
+    tried.push(result);
+  }
+  return unenforced(tried.join('; '));
+}

@@ -1,0 +1,439 @@
+/**
+ * One execution environment: a Runtime API server (LAMBDA_FACTS.md "Runtime API") in front of one executor-run
+ * process, the invocation it is serving, its freeze between invocations, its log stream, and the REPORT figures it
+ * measures: Duration from dispatch to the posted response, Init Duration from process start to the first `next`.
+ */
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { EnvHandle, Executor } from './executor.js';
+import type { LogStore } from './logs.js';
+import {
+  billedDuration,
+  endLine,
+  type InvocationStatus,
+  initStartLine,
+  jsonInitStart,
+  jsonReport,
+  jsonRuntimeDone,
+  jsonStart,
+  type ReportFigures,
+  reportLine,
+  startLine,
+} from './report.js';
+
+export const RUNTIME_VERSION = `nodejs:${process.versions.node.split('.')[0]}.emulated`;
+
+export interface EnvFunctionView {
+  name: string;
+  arn: string;
+  memoryMb: number;
+  timeoutS: number;
+  handler: string;
+  codeDir: string;
+  logFormat: 'Text' | 'JSON';
+  environment: Record<string, string>;
+  generation: number;
+}
+
+export interface InvocationOutcome {
+  requestId: string;
+  status: InvocationStatus;
+  /** The response body: the function's result, or its error document. */
+  body: string;
+  functionError: 'Unhandled' | null;
+  errorType: string | null;
+  report: ReportFigures;
+  /** The invocation's log lines, START to REPORT, for `LogType: Tail`. */
+  logLines: string[];
+  /** Sum of the CPU quotas of the environments running at dispatch, over the host's cores. */
+  oversubscription: number;
+}
+
+interface Pending {
+  requestId: string;
+  payload: string;
+  deadlineMs: number;
+  dispatchedAt: number;
+  logLines: string[];
+  resolve: (outcome: InvocationOutcome) => void;
+  timer: NodeJS.Timeout | null;
+  settled: boolean;
+  oversubscription: number;
+}
+
+export interface EnvironmentHost {
+  readonly executor: Executor;
+  readonly logs: LogStore;
+  readonly region: string;
+  /** Endpoint of the emulator's Lambda API, for AWS_ENDPOINT_URL_LAMBDA (fan_out invokes itself through it). */
+  readonly endpoint: string;
+  oversubscription(): number;
+}
+
+let envCounter = 0;
+
+function logStreamName(): string {
+  const d = new Date();
+  const ymd = `${d.getUTCFullYear()}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${String(d.getUTCDate()).padStart(2, '0')}`;
+  return `${ymd}/[$LATEST]${randomBytes(16).toString('hex')}`;
+}
+
+export class ExecutionEnvironment {
+  readonly id: string;
+  readonly logGroup: string;
+  readonly logStream = logStreamName();
+  state: 'init' | 'idle' | 'busy' | 'dead' = 'init';
+  frozen = false;
+  lastUsedAt = Date.now();
+  private handle: EnvHandle | null = null;
+  private server: http.Server | null = null;
+  private startedAt = 0;
+  private initDurationMs: number | null = null;
+  private initReported = false;
+  private initError: { body: string; errorType: string } | null = null;
+  private heldNext: http.ServerResponse | null = null;
+  private pending: Pending | null = null;
+  private readonly initWaiters: Array<() => void> = [];
+  private lineBuffers = { stdout: '', stderr: '' };
+
+  constructor(
+    readonly fn: EnvFunctionView,
+    private readonly host: EnvironmentHost,
+  ) {
+    envCounter += 1;
+    this.id = `env-${process.pid}-${envCounter}`;
+    this.logGroup = `/aws/lambda/${fn.name}`;
+  }
+
+  get cpuQuota(): number | null {
+    return this.handle?.cpuQuota ?? null;
+  }
+
+  /** Starts the Runtime API server and the environment's process; init runs until the runtime's first `next`. */
+  async start(): Promise<void> {
+    this.server = http.createServer((req, res) => this.onRuntimeRequest(req, res));
+    this.server.keepAliveTimeout = 0;
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    const port = (this.server.address() as AddressInfo).port;
+    const fn = this.fn;
+    if (fn.logFormat === 'JSON') this.log(jsonInitStart(fn.name, RUNTIME_VERSION, fn.memoryMb));
+    else this.log(initStartLine(RUNTIME_VERSION));
+    this.startedAt = performance.now();
+    this.handle = this.host.executor.start({
+      id: this.id,
+      functionName: fn.name,
+      memoryMb: fn.memoryMb,
+      codeDir: fn.codeDir,
+      handler: fn.handler,
+      runtimeApi: `127.0.0.1:${port}`,
+      env: {
+        ...fn.environment,
+        PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+        LANG: 'en_US.UTF-8',
+        TZ: ':UTC',
+        _HANDLER: fn.handler,
+        LAMBDA_TASK_ROOT: fn.codeDir,
+        LAMBDA_RUNTIME_DIR: fn.codeDir,
+        AWS_LAMBDA_RUNTIME_API: `127.0.0.1:${port}`,
+        AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+        AWS_LAMBDA_FUNCTION_NAME: fn.name,
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
+        AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+        AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+        AWS_LAMBDA_LOG_GROUP_NAME: this.logGroup,
+        AWS_LAMBDA_LOG_STREAM_NAME: this.logStream,
+        AWS_LAMBDA_LOG_FORMAT: fn.logFormat,
+        AWS_REGION: this.host.region,
+        AWS_DEFAULT_REGION: this.host.region,
+        // Dummy credentials: the emulator does not check signatures, but the SDK wants something to sign with.
+        AWS_ACCESS_KEY_ID: 'AKIAVCPUBENCHLOCAL00',
+        AWS_SECRET_ACCESS_KEY: 'vcpu-bench-local-emulator-secret',
+        AWS_SESSION_TOKEN: 'vcpu-bench-local',
+        AWS_ENDPOINT_URL_LAMBDA: this.host.endpoint,
+        AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: this.host.endpoint,
+        // The managed runtime's Node is current; the host's may be older than the SDK likes. Keep its warning out of
+        // the function's logs, where it would not appear on Lambda.
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      },
+    });
+    this.handle.stdout.on('data', (chunk: Buffer) => this.onOutput('stdout', chunk));
+    this.handle.stderr.on('data', (chunk: Buffer) => this.onOutput('stderr', chunk));
+    void this.handle.exited.then((exit) => this.onExit(exit.code, exit.signal));
+  }
+
+  /** Resolves when init is over: the runtime asked for its first event, reported an init error, or died. */
+  private initDone(): Promise<void> {
+    if (this.initDurationMs !== null || this.initError || this.state === 'dead') return Promise.resolve();
+    return new Promise((resolve) => this.initWaiters.push(resolve));
+  }
+
+  private finishInit(): void {
+    for (const waiter of this.initWaiters.splice(0)) waiter();
+  }
+
+  /** Runs one invocation on this environment (which the caller has marked busy). */
+  async invoke(requestId: string, payload: string): Promise<InvocationOutcome> {
+    this.state = 'busy';
+    this.lastUsedAt = Date.now();
+    const oversubscription = this.host.oversubscription();
+    if (this.frozen) {
+      this.handle?.thaw();
+      this.frozen = false;
+    }
+    await this.initDone();
+    const dispatchedAt = performance.now();
+    return new Promise<InvocationOutcome>((resolve) => {
+      const pending: Pending = {
+        requestId,
+        payload,
+        deadlineMs: Date.now() + this.fn.timeoutS * 1000,
+        dispatchedAt,
+        logLines: [],
+        resolve,
+        timer: null,
+        settled: false,
+        oversubscription,
+      };
+      this.pending = pending;
+      this.log(this.fn.logFormat === 'JSON' ? jsonStart(requestId) : startLine(requestId));
+      if (this.initError) {
+        // The runtime failed to import the handler: the first invocation fails with its error (Lambda's behaviour).
+        this.settle('error', this.initError.body, this.initError.errorType, 0);
+        return;
+      }
+      if (this.state === 'dead') {
+        this.settle(
+          'error',
+          errorDocument('Runtime.ExitError', `RequestId: ${requestId} Error: Runtime exited before init completed`),
+          'Runtime.ExitError',
+          0,
+        );
+        return;
+      }
+      pending.timer = setTimeout(() => this.onTimeout(pending), this.fn.timeoutS * 1000);
+      this.dispatch();
+    });
+  }
+
+  private dispatch(): void {
+    const res = this.heldNext;
+    const pending = this.pending;
+    if (!res || !pending || pending.settled) return;
+    this.heldNext = null;
+    if (this.frozen) {
+      this.handle?.thaw();
+      this.frozen = false;
+    }
+    pending.dispatchedAt = performance.now();
+    const body = Buffer.from(pending.payload);
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      'content-length': body.length,
+      'lambda-runtime-aws-request-id': pending.requestId,
+      'lambda-runtime-deadline-ms': String(pending.deadlineMs),
+      'lambda-runtime-invoked-function-arn': this.fn.arn,
+      'lambda-runtime-trace-id': `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')};Sampled=0`,
+    });
+    res.end(body);
+  }
+
+  private onRuntimeRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const url = req.url ?? '';
+      if (req.method === 'GET' && url === '/2018-06-01/runtime/invocation/next') return this.onNext(res);
+      if (req.method === 'POST' && url === '/2018-06-01/runtime/init/error') {
+        this.initError = { body, errorType: errorTypeOf(req, body, 'Runtime.Unknown') };
+        this.accepted(res);
+        this.finishInit();
+        return;
+      }
+      const match = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/.exec(url);
+      if (req.method === 'POST' && match) {
+        const [, id, kind] = match;
+        const pending = this.pending;
+        if (!pending || pending.requestId !== id || pending.settled) {
+          return json(res, 400, { errorMessage: 'Invalid request ID', errorType: 'InvalidRequestID' });
+        }
+        const durationMs = performance.now() - pending.dispatchedAt;
+        this.accepted(res);
+        if (kind === 'response') this.settle('success', body, null, durationMs);
+        else
+          this.settle('error', body, errorTypeOf(req, body, 'Error'), durationMs, {
+            status: 'success',
+            errorType: null,
+          });
+        return;
+      }
+      json(res, 404, { errorMessage: `Unknown Runtime API path ${req.method} ${url}`, errorType: 'InvalidRequest' });
+    });
+  }
+
+  private accepted(res: http.ServerResponse): void {
+    json(res, 202, { status: 'OK' });
+  }
+
+  private onNext(res: http.ServerResponse): void {
+    if (this.initDurationMs === null) {
+      this.initDurationMs = performance.now() - this.startedAt;
+      this.finishInit();
+    }
+    this.heldNext = res;
+    res.on('close', () => {
+      if (this.heldNext === res) this.heldNext = null;
+    });
+    if (this.pending && !this.pending.settled) {
+      this.dispatch();
+      return;
+    }
+    // The runtime asks for more work after responding: freeze it, as Lambda does, until the next invocation.
+    // Not while an invocation waits to be dispatched (init just finished, or a warm call is on its way).
+    const awaitingDispatch = this.state === 'busy' && !this.pending?.settled;
+    if (this.state !== 'dead' && !awaitingDispatch && !this.frozen && this.handle) {
+      this.handle.freeze();
+      this.frozen = true;
+    }
+  }
+
+  private onTimeout(pending: Pending): void {
+    if (pending.settled) return;
+    const seconds = this.fn.timeoutS.toFixed(2);
+    this.log(`${new Date().toISOString()} ${pending.requestId} Task timed out after ${seconds} seconds`);
+    const message = `${new Date().toISOString()} ${pending.requestId} Task timed out after ${seconds} seconds`;
+    // Lambda reports the configured timeout as the Duration of a timed-out invocation.
+    this.settle('timeout', JSON.stringify({ errorMessage: message }), 'Sandbox.Timedout', this.fn.timeoutS * 1000, {
+      status: 'timeout',
+      errorType: null,
+    });
+    this.kill();
+  }
+
+  private onExit(code: number | null, signal: NodeJS.Signals | null): void {
+    this.state = 'dead';
+    this.finishInit();
+    this.server?.close();
+    this.server?.closeAllConnections();
+    const pending = this.pending;
+    if (pending && !pending.settled) {
+      const durationMs = performance.now() - pending.dispatchedAt;
+      const how = signal ? `signal: ${signal === 'SIGKILL' ? 'killed' : signal}` : `exit status ${code}`;
+      const oom = this.handle?.outOfMemory() ?? false;
+      const errorType = oom ? 'Runtime.OutOfMemory' : 'Runtime.ExitError';
+      this.log(
+        `${new Date().toISOString()} ${pending.requestId} Error: Runtime exited with error: ${how}\tRuntime.${oom ? 'OutOfMemory' : 'ExitError'}`,
+      );
+      this.settle(
+        'error',
+        errorDocument(errorType, `RequestId: ${pending.requestId} Error: Runtime exited with error: ${how}`),
+        errorType,
+        durationMs,
+      );
+    }
+  }
+
+  /**
+   * Ends the pending invocation. `reported` is what the REPORT line says: a handler's own error leaves the platform
+   * status at success (the runtime answered); timeouts and runtime crashes carry Status and Error Type.
+   */
+  private settle(
+    status: InvocationStatus,
+    body: string,
+    errorType: string | null,
+    durationMs: number,
+    reported: { status: InvocationStatus; errorType: string | null } = { status, errorType },
+  ): void {
+    const pending = this.pending;
+    if (!pending || pending.settled) return;
+    pending.settled = true;
+    if (pending.timer) clearTimeout(pending.timer);
+    // Let output the runtime wrote before posting reach the log ahead of END and REPORT.
+    setImmediate(() => {
+      const cold = !this.initReported;
+      this.initReported = true;
+      const initDurationMs = cold ? (this.initDurationMs ?? 0) : null;
+      const report: ReportFigures = {
+        requestId: pending.requestId,
+        durationMs,
+        billedDurationMs: billedDuration(durationMs, initDurationMs),
+        memorySizeMb: this.fn.memoryMb,
+        maxMemoryUsedMb: Math.min(this.fn.memoryMb, this.handle?.maxMemoryUsedMb() ?? 0),
+        initDurationMs,
+        status: reported.status,
+        errorType: reported.status === 'success' ? null : reported.errorType,
+      };
+      if (this.fn.logFormat === 'JSON') {
+        this.log(jsonRuntimeDone(pending.requestId, status));
+        this.log(jsonReport(report));
+      } else {
+        this.log(endLine(pending.requestId));
+        this.log(reportLine(report));
+      }
+      this.pending = null;
+      this.lastUsedAt = Date.now();
+      if (this.state !== 'dead') this.state = 'idle';
+      pending.resolve({
+        requestId: pending.requestId,
+        status,
+        body,
+        functionError: status === 'success' ? null : 'Unhandled',
+        errorType: status === 'success' ? null : errorType,
+        report,
+        logLines: pending.logLines,
+        oversubscription: pending.oversubscription,
+      });
+    });
+  }
+
+  private onOutput(stream: 'stdout' | 'stderr', chunk: Buffer): void {
+    const text = this.lineBuffers[stream] + chunk.toString('utf8');
+    const lines = text.split('\n');
+    this.lineBuffers[stream] = lines.pop() ?? '';
+    // The runtime turns newlines inside one record into \r (one record, one event); CloudWatch shows them as newlines.
+    for (const line of lines) this.log(line.replace(/\r/g, '\n'));
+  }
+
+  private log(message: string): void {
+    this.host.logs.append(this.logGroup, this.logStream, message);
+    this.pending?.logLines.push(message);
+  }
+
+  /** Kills the environment; it takes no further invocation from this moment. */
+  kill(): void {
+    this.state = 'dead';
+    this.handle?.kill();
+  }
+
+  /** Ends the environment and waits for its process to be gone. */
+  async shutdown(): Promise<void> {
+    this.kill();
+    if (this.handle) await this.handle.exited;
+    this.state = 'dead';
+    this.server?.close();
+    this.server?.closeAllConnections();
+  }
+}
+
+function json(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function errorDocument(errorType: string, errorMessage: string): string {
+  return JSON.stringify({ errorType, errorMessage });
+}
+
+function errorTypeOf(req: http.IncomingMessage, body: string, fallback: string): string {
+  const header = req.headers['lambda-runtime-function-error-type'];
+  if (typeof header === 'string' && header) return header;
+  try {
+    const parsed = JSON.parse(body) as { errorType?: unknown };
+    if (typeof parsed.errorType === 'string') return parsed.errorType;
+  } catch {
+    // not JSON
+  }
+  return fallback;
+}

@@ -1,0 +1,54 @@
+/**
+ * How an execution environment is run. The process executor (one OS process per environment, in cgroups) is the
+ * default; a docker executor (AWS base image + Runtime Interface Emulator, one container per environment) is planned
+ * behind the same interface.
+ */
+import type { Readable } from 'node:stream';
+
+export interface EnvSpec {
+  /** Unique environment id, also used for cgroup names. */
+  id: string;
+  functionName: string;
+  memoryMb: number;
+  /** Directory holding the function's unzipped code (LAMBDA_TASK_ROOT). */
+  codeDir: string;
+  handler: string;
+  /** `host:port` of this environment's Runtime API. */
+  runtimeApi: string;
+  /** Environment variables: Lambda's reserved ones and the function's own. */
+  env: Record<string, string>;
+}
+
+export interface EnvExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface EnvHandle {
+  readonly pid: number | undefined;
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  readonly exited: Promise<EnvExit>;
+  /** CPUs' worth of quota applied to this environment; null when none is enforced. */
+  readonly cpuQuota: number | null;
+  /** Stop every process of the environment (between invocations, as Lambda does). */
+  freeze(): void;
+  thaw(): void;
+  /** Kill the environment and every process it started. */
+  kill(): void;
+  /** Peak memory used, MB; null when it cannot be known. */
+  maxMemoryUsedMb(): number | null;
+  /** Whether the OOM killer (or V8 running out of its heap) ended the environment. */
+  outOfMemory(): boolean;
+}
+
+export interface Executor {
+  readonly kind: 'process' | 'docker';
+  /** True when the CPU quota, cores and memory limit are applied. */
+  readonly cpuEnforced: boolean;
+  /** One line for the start-up banner: how environments are isolated, or why they are not. */
+  readonly detail: string;
+  start(spec: EnvSpec): EnvHandle;
+  /** Kills what is left and releases the executor's resources (cgroups, containers). */
+  dispose(): Promise<void>;
+}

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 // Lambda enforces the CPU quota in short periods (LAMBDA_FACTS.md "Memory and CPU": 20 ms reported).
-export const CFS_PERIOD_US = 20_000;
+export const CFS_PERIOD_US = Number(process.env.VCPU_BENCH_CFS_PERIOD_US ?? 20_000);
 // The kernel refuses a CFS quota below 1 ms.
 const MIN_QUOTA_US = 1_000;
 

@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+/** The `vcpu-bench` bin: the list of commands, and the exit code. Everything else is in program.ts. */
+import { hideBin } from 'yargs/helpers';
+import { EXIT_OK } from './errors.js';
+import { type CliCommand, command, runCli } from './program.js';
+
+/**
+ * Every command, in --help order. Adding one is one line: each module in ./commands/ exports a yargs CommandModule.
+ * The imports are type-checked like static ones.
+ */
+const COMMANDS: readonly CliCommand[] = [command((await import('./commands/plan.js')).planCommand)];
+
+const code = await runCli(hideBin(process.argv), COMMANDS);
+// Exit at once on failure: a failed command may leave a pool or a socket open. stderr is synchronous for files and
+// pipes on Linux, so the message is out. On success, let Node exit by itself so a large stdout is fully flushed.
+if (code !== EXIT_OK) process.exit(code);

@@ -6,6 +6,8 @@
  *      Goals: p50 <= 3 ms, Duration <= 1 ms.
  *  (c) cold start: Init Duration p50 of a no-op function. Goal: <= 150 ms.
  */
+
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { CreateFunctionCommand, InvokeCommand, LambdaClient, waitUntilFunctionActiveV2 } from '@aws-sdk/client-lambda';
 import { zipSync } from 'fflate';
@@ -13,7 +15,6 @@ import { parseReportLine } from '../harness/analyze/report-line.js';
 import { median, quantile } from '../harness/analyze/statistics.js';
 import { ensureBundle } from '../harness/deploy/bundle.js';
 import { startEmulator } from '../infra/emulator/emulator.js';
-import { readFileSync } from 'node:fs';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const ROLE = 'arn:aws:iam::000000000000:role/vcpu-bench';
@@ -27,24 +28,45 @@ const lambda = new LambdaClient({
 
 async function create(name: string, zip: Uint8Array, memoryMb: number): Promise<void> {
   await lambda.send(
-    new CreateFunctionCommand({ FunctionName: name, Runtime: 'nodejs22.x', Handler: 'index.handler', Role: ROLE, MemorySize: memoryMb, Timeout: 300, Code: { ZipFile: zip } }),
+    new CreateFunctionCommand({
+      FunctionName: name,
+      Runtime: 'nodejs22.x',
+      Handler: 'index.handler',
+      Role: ROLE,
+      MemorySize: memoryMb,
+      Timeout: 300,
+      Code: { ZipFile: zip },
+    }),
   );
-  await waitUntilFunctionActiveV2({ client: lambda, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { FunctionName: name });
+  await waitUntilFunctionActiveV2(
+    { client: lambda, maxWaitTime: 30, minDelay: 1, maxDelay: 1 },
+    { FunctionName: name },
+  );
 }
 
-async function invoke(name: string, payload: unknown): Promise<{ clientMs: number; report: ReturnType<typeof parseReportLine> }> {
+async function invoke(
+  name: string,
+  payload: unknown,
+): Promise<{ clientMs: number; report: ReturnType<typeof parseReportLine> }> {
   const started = performance.now();
-  const out = await lambda.send(new InvokeCommand({ FunctionName: name, LogType: 'Tail', Payload: JSON.stringify(payload) }));
+  const out = await lambda.send(
+    new InvokeCommand({ FunctionName: name, LogType: 'Tail', Payload: JSON.stringify(payload) }),
+  );
   const clientMs = performance.now() - started;
   if (out.FunctionError) throw new Error(`${name}: ${Buffer.from(out.Payload ?? []).toString()}`);
-  const line = Buffer.from(out.LogResult ?? '', 'base64').toString('utf8').split('\n').find((l) => l.startsWith('REPORT'));
+  const line = Buffer.from(out.LogResult ?? '', 'base64')
+    .toString('utf8')
+    .split('\n')
+    .find((l) => l.startsWith('REPORT'));
   return { clientMs, report: line ? parseReportLine(line) : null };
 }
 
 const hostCores = os.cpus().length;
 const status = emulator.status();
 console.log(`host: ${hostCores} cores (${os.cpus()[0]?.model ?? 'unknown'}), node ${process.version}`);
-console.log(`emulator: ${status.executor} executor, ${status.cgroupDetail}${status.cpuEnforced ? '' : ' (CPU NOT ENFORCED: figures are unthrottled)'}\n`);
+console.log(
+  `emulator: ${status.executor} executor, ${status.cgroupDetail}${status.cpuEnforced ? '' : ' (CPU NOT ENFORCED: figures are unthrottled)'}\n`,
+);
 
 // (a) fidelity. This host's speed drifts (a VM on a shared machine), so configurations are interleaved round-robin
 // and each gets the median of its rounds: a slow phase hits every configuration alike. A reference function at
@@ -71,7 +93,9 @@ for (let round = 0; round < ROUNDS; round++) {
 const med = (key: string) => median(samples.get(key) ?? []) ?? Number.NaN;
 const base = med('1769/1');
 const hostTwoWorkerSpeedup = med(`${REFERENCE_MB}/1`) / med(`${REFERENCE_MB}/2`);
-console.log(`(a) fidelity: pbkdf2-sha256 x${event.cost}, ${event.items} items, worker_threads; median REPORT Duration of ${ROUNDS} interleaved rounds`);
+console.log(
+  `(a) fidelity: pbkdf2-sha256 x${event.cost}, ${event.items} items, worker_threads; median REPORT Duration of ${ROUNDS} interleaved rounds`,
+);
 console.log('| memory MB | vCPU share | workers | median ms | normalised | ideal | error |');
 console.log('|---|---|---|---|---|---|---|');
 let worst = 0;
@@ -89,7 +113,9 @@ for (const memoryMb of MEMORIES) {
     );
   }
 }
-console.log(`worst |error|: ${(worst * 100).toFixed(1)}% overall, ${(worstOneWorker * 100).toFixed(1)}% at 1 worker (goal <= 5%)`);
+console.log(
+  `worst |error|: ${(worst * 100).toFixed(1)}% overall, ${(worstOneWorker * 100).toFixed(1)}% at 1 worker (goal <= 5%)`,
+);
 console.log(
   `host reference (${REFERENCE_MB} MB, unthrottled): 2 workers run ${hostTwoWorkerSpeedup.toFixed(2)}x faster than 1 ` +
     `(${hostCores} cores would allow ${Math.min(2, hostCores).toFixed(2)}x): what this host gives two threads, the ceiling for the 2-worker rows\n`,
@@ -107,8 +133,12 @@ for (let i = 0; i < 300; i++) {
   if (r.report) durationMs.push(r.report.durationMs);
 }
 console.log('(b) overhead: no-op function at 1769 MB, 300 warm invocations through the SDK');
-console.log(`round trip p50 ${quantile(clientMs, 0.5)?.toFixed(2)} ms, p99 ${quantile(clientMs, 0.99)?.toFixed(2)} ms (goal p50 <= 3 ms)`);
-console.log(`REPORT Duration p50 ${quantile(durationMs, 0.5)?.toFixed(2)} ms, p99 ${quantile(durationMs, 0.99)?.toFixed(2)} ms (goal <= 1 ms)\n`);
+console.log(
+  `round trip p50 ${quantile(clientMs, 0.5)?.toFixed(2)} ms, p99 ${quantile(clientMs, 0.99)?.toFixed(2)} ms (goal p50 <= 3 ms)`,
+);
+console.log(
+  `REPORT Duration p50 ${quantile(durationMs, 0.5)?.toFixed(2)} ms, p99 ${quantile(durationMs, 0.99)?.toFixed(2)} ms (goal <= 1 ms)\n`,
+);
 
 // (c) cold start
 const inits: number[] = [];
@@ -118,7 +148,9 @@ for (let i = 0; i < 10; i++) {
   if (report?.initDurationMs) inits.push(report.initDurationMs);
 }
 console.log('(c) cold start: no-op function at 1769 MB, 10 cold starts');
-console.log(`Init Duration p50 ${quantile(inits, 0.5)?.toFixed(1)} ms, max ${Math.max(...inits).toFixed(1)} ms (goal p50 <= 150 ms)`);
+console.log(
+  `Init Duration p50 ${quantile(inits, 0.5)?.toFixed(1)} ms, max ${Math.max(...inits).toFixed(1)} ms (goal p50 <= 150 ms)`,
+);
 
 lambda.destroy();
 await emulator.close();

@@ -8,7 +8,15 @@ import { type CliCommand, command, runCli } from './program.js';
  * Every command, in --help order. Adding one is one line: each module in ./commands/ exports a yargs CommandModule.
  * The imports are type-checked like static ones.
  */
-const COMMANDS: readonly CliCommand[] = [command((await import('./commands/plan.js')).planCommand)];
+const COMMANDS: readonly CliCommand[] = [
+  command((await import('./commands/plan.js')).planCommand),
+  command((await import('./commands/deploy.js')).deployCommand),
+  command((await import('./commands/run.js')).runCommand),
+  command((await import('./commands/bench.js')).benchCommand),
+  command((await import('./commands/analyze.js')).analyzeCommand),
+  command((await import('./commands/cleanup.js')).cleanupCommand),
+  command((await import('./commands/emulator.js')).emulatorCommand),
+];
 
 const code = await runCli(hideBin(process.argv), COMMANDS);
 // Exit at once on failure: a failed command may leave a pool or a socket open. stderr is synchronous for files and

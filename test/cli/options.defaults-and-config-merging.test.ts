@@ -42,7 +42,7 @@ test('with no flags every option takes its documented default', () => {
     workers: [1, 2],
     algorithm: 'bcrypt',
     items: 4,
-    cost: 8,
+    cost: 7,
     seed: 'vcpu-bench',
     out: DEFAULT_RESULTS_DIR,
     prefix: 'vcpu-bench',

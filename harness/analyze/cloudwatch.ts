@@ -1,0 +1,138 @@
+/**
+ * REPORT lines from CloudWatch Logs, for invocations whose REPORT the runner did not capture (a Tail cut short, a
+ * fan-out child): FilterLogEvents on each function's log group over a time window, every page. Reads only; the
+ * caller decides where the lines go (`analyze --cloudwatch` saves them as <run-dir>/cloudwatch-reports.log).
+ */
+
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  type CloudWatchLogsClient,
+  FilterLogEventsCommand,
+  type FilterLogEventsCommandOutput,
+} from '@aws-sdk/client-cloudwatch-logs';
+import type { InvocationRecord } from '../run/record.js';
+import { parseReportLine } from './report-line.js';
+
+/** Where `analyze --cloudwatch` saves what it fetched; a later `analyze` of the run reads it again. */
+export const CLOUDWATCH_REPORTS_FILE = 'cloudwatch-reports.log';
+
+/**
+ * Log events land in CloudWatch a little after the invocation, stamped with the environment's clock: a minute's
+ * margin either side of the run keeps every REPORT of it inside the window.
+ */
+export const WINDOW_MARGIN_MS = 60_000;
+
+/** Epoch milliseconds, both ends included (FilterLogEvents' startTime and endTime). */
+export interface LogWindow {
+  startMs: number;
+  endMs: number;
+}
+
+/** The log group or function is gone. By name: Lambda and CloudWatch Logs each have their own class of it. */
+export function isResourceNotFound(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ResourceNotFoundException';
+}
+
+/** Lambda's default log group of a function (LoggingConfig.LogGroup when none is configured). */
+export function logGroupOf(functionName: string): string {
+  return `/aws/lambda/${functionName}`;
+}
+
+/**
+ * Text REPORT lines hold `REPORT`; JSON-format logs (LoggingConfig.LogFormat = JSON) hold `platform.report` instead
+ * (LAMBDA_FACTS.md "JSON log format"). Terms are case-sensitive; `?` means either; the dot needs the quotes.
+ */
+const REPORT_FILTER_PATTERN = '?REPORT ?"platform.report"';
+
+/**
+ * The functions a run invoked and the window its logs fall in: from the first invocation's start to the last
+ * one's end (start + client time), widened by WINDOW_MARGIN_MS. Null for a run with no invocation.
+ */
+export function runLogScope(
+  records: readonly Pick<InvocationRecord, 'functionName' | 'startedAt' | 'clientMs'>[],
+): { functionNames: string[]; window: LogWindow } | null {
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  const names = new Set<string>();
+  for (const record of records) {
+    const started = Date.parse(record.startedAt);
+    if (!Number.isFinite(started)) continue;
+    names.add(record.functionName);
+    first = Math.min(first, started);
+    last = Math.max(last, started + Math.max(0, record.clientMs));
+  }
+  if (names.size === 0) return null;
+  return {
+    functionNames: [...names].sort(),
+    window: { startMs: Math.floor(first - WINDOW_MARGIN_MS), endMs: Math.ceil(last + WINDOW_MARGIN_MS) },
+  };
+}
+
+/**
+ * The REPORT lines (text or JSON format) logged by these functions within the window, function by function, in log
+ * order. A function without a log group (it never logged, or it was cleaned up) contributes nothing. Other lines the
+ * pattern matched (a workload printing the word REPORT) are left out: only lines that parse as a REPORT are kept.
+ */
+export async function fetchReportLines(
+  logs: CloudWatchLogsClient,
+  functionNames: string[],
+  window: LogWindow,
+): Promise<string[]> {
+  const lines: string[] = [];
+  for (const name of new Set(functionNames)) {
+    let nextToken: string | undefined;
+    do {
+      let page: FilterLogEventsCommandOutput;
+      try {
+        page = await logs.send(
+          new FilterLogEventsCommand({
+            logGroupName: logGroupOf(name),
+            filterPattern: REPORT_FILTER_PATTERN,
+            startTime: window.startMs,
+            endTime: window.endMs,
+            nextToken,
+          }),
+        );
+      } catch (error: unknown) {
+        if (isResourceNotFound(error)) break;
+        throw error;
+      }
+      for (const event of page.events ?? []) {
+        // A text event may end in a newline, and an XRAY part may follow on the next line of the same event.
+        for (const line of (event.message ?? '').split(/\r?\n/)) {
+          if (parseReportLine(line) !== null) lines.push(line);
+        }
+      }
+      nextToken = page.nextToken;
+    } while (nextToken);
+  }
+  return lines;
+}
+
+/**
+ * Fetches the REPORT lines of these records' functions over the records' time window and merges them into
+ * <dir>/cloudwatch-reports.log (lines saved earlier are kept: log retention may have expired some since), where
+ * `analyze` reads them. Null when the records hold no invocation.
+ */
+export async function saveRunReportLines(
+  dir: string,
+  logs: CloudWatchLogsClient,
+  records: readonly Pick<InvocationRecord, 'functionName' | 'startedAt' | 'clientMs'>[],
+): Promise<{ fetched: number; file: string; scope: { functionNames: string[]; window: LogWindow } } | null> {
+  const scope = runLogScope(records);
+  if (scope === null) return null;
+  const lines = await fetchReportLines(logs, scope.functionNames, scope.window);
+  const file = path.join(dir, CLOUDWATCH_REPORTS_FILE);
+  let saved = '';
+  try {
+    saved = await readFile(file, 'utf8');
+  } catch (error: unknown) {
+    if (!(error instanceof Error && 'code' in error && error.code === 'ENOENT')) throw error;
+  }
+  const merged = [...new Set([...saved.split('\n').filter((line) => line !== ''), ...lines])];
+  const temporary = `${file}.${process.pid}.tmp`;
+  await writeFile(temporary, merged.map((line) => `${line}\n`).join(''), 'utf8');
+  await rename(temporary, file);
+  return { fetched: lines.length, file, scope };
+}

@@ -1,0 +1,197 @@
+/**
+ * `vcpu-bench analyze <run-dir>`: a run's invocations.jsonl (+ saved logs) -> invocations.csv, summary.csv and the
+ * summary table. The analyze step of `bench`, callable on its own, again and again: it only reads the run and
+ * rewrites the CSVs, except that `--cloudwatch` saves what it fetched so later runs of it see the same REPORTs.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { AnalyzeError, analyzeRun, INVOCATIONS_FILE, parseInvocationsJsonl } from '../../analyze/analyze.js';
+import { CLOUDWATCH_REPORTS_FILE, saveRunReportLines } from '../../analyze/cloudwatch.js';
+import { renderSummaryTable } from '../../analyze/table.js';
+import { openTarget } from '../../target/target.js';
+import { SWEEP_OPTIONS } from '../common-options.js';
+import { ConfigError } from '../errors.js';
+import { resolveSweepOptions, type SweepOptions } from '../options.js';
+
+const GROUP_LOGS = 'More REPORT lines:';
+
+type TargetFlags = Pick<SweepOptions, 'target' | 'region' | 'profile' | 'endpointUrl'>;
+
+function errnoCode(error: unknown): string {
+  if (error instanceof Error && 'code' in error && typeof error.code === 'string') return error.code;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The run directory, absolute; a ConfigError when it is not there, before anything is read or written. */
+async function runDirectory(value: unknown): Promise<string> {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new ConfigError(`<run-dir> ${String(value)}: must be one directory path, e.g. results/<run-id>`);
+  }
+  const dir = path.resolve(value);
+  let isDirectory: boolean;
+  try {
+    isDirectory = (await stat(dir)).isDirectory();
+  } catch (error: unknown) {
+    throw new ConfigError(`run directory ${dir} does not exist (${errnoCode(error)}); expected results/<run-id>/`, {
+      cause: error,
+    });
+  }
+  if (!isDirectory) throw new ConfigError(`run directory ${dir} is not a directory; expected results/<run-id>/`);
+  return dir;
+}
+
+/** The text of --logs; a ConfigError naming the flag and the reason when it cannot be read. */
+async function logsFileText(value: unknown): Promise<string | undefined> {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') {
+    throw new ConfigError(`--logs ${String(value)}: takes one value; it must be the path of a log file`);
+  }
+  try {
+    return await readFile(value, 'utf8');
+  } catch (error: unknown) {
+    throw new ConfigError(`--logs ${value}: cannot read it (${errnoCode(error)})`, { cause: error });
+  }
+}
+
+/**
+ * A log as plain lines, so two logs can be joined into the one text analyzeRun reads: a FilterLogEvents or
+ * GetLogEvents JSON answer becomes its messages, one after another (the same reading extractReportLines gives it);
+ * anything else is already lines.
+ */
+function asPlainLog(text: string): string {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) return text;
+  let value: unknown;
+  try {
+    value = JSON.parse(trimmed);
+  } catch {
+    return text;
+  }
+  const events = typeof value === 'object' && value !== null && 'events' in value ? value.events : value;
+  if (!Array.isArray(events)) return text;
+  const messages: string[] = [];
+  for (const event of events) {
+    if (typeof event === 'object' && event !== null && 'message' in event && typeof event.message === 'string') {
+      messages.push(event.message);
+    }
+  }
+  return messages.join('\n');
+}
+
+/** The saved CloudWatch REPORT lines of an earlier `analyze --cloudwatch`, or undefined when there are none. */
+async function savedReports(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error: unknown) {
+    if (errnoCode(error) === 'ENOENT') return undefined;
+    throw new AnalyzeError(`${file}: cannot be read (${errnoCode(error)})`, { cause: error });
+  }
+}
+
+/**
+ * Fetch the run's REPORT lines from CloudWatch Logs and merge them into <run-dir>/cloudwatch-reports.log (lines
+ * already saved are kept: log retention may have expired some since). Returns a line for the terminal.
+ */
+async function fetchIntoRun(dir: string, target: TargetFlags): Promise<string> {
+  const jsonl = path.join(dir, INVOCATIONS_FILE);
+  let text: string;
+  try {
+    text = await readFile(jsonl, 'utf8');
+  } catch (error: unknown) {
+    throw new AnalyzeError(`${jsonl}: cannot be read (${errnoCode(error)}), so the run's functions are unknown`, {
+      cause: error,
+    });
+  }
+  const records = parseInvocationsJsonl(text, jsonl);
+  if (records.length === 0) return `CloudWatch Logs: nothing to fetch, ${jsonl} holds no invocation.`;
+  const session = await openTarget(target);
+  let saved: Awaited<ReturnType<typeof saveRunReportLines>>;
+  try {
+    saved = await saveRunReportLines(dir, session.logs, records);
+  } finally {
+    await session.close();
+  }
+  if (saved === null) return `CloudWatch Logs: nothing to fetch, ${jsonl} holds no invocation.`;
+  const { fetched, file, scope } = saved;
+  const functions = scope.functionNames.length;
+  return `CloudWatch Logs: ${fetched} REPORT line${fetched === 1 ? '' : 's'} from ${functions} function${functions === 1 ? '' : 's'} (${new Date(scope.window.startMs).toISOString()} to ${new Date(scope.window.endMs).toISOString()}), saved to ${file}`;
+}
+
+const builder = (y: Argv<object>) =>
+  y
+    .positional('run-dir', {
+      type: 'string',
+      describe: 'The run to analyze: the directory a run wrote, results/<run-id>/, holding invocations.jsonl',
+    })
+    .option('logs', {
+      type: 'string',
+      requiresArg: true,
+      group: GROUP_LOGS,
+      describe:
+        'A saved log with REPORT lines the run did not capture: a CloudWatch export (text, or FilterLogEvents JSON) or a docker log. Allowed: a file path',
+      defaultDescription: 'none',
+    })
+    .option('cloudwatch', {
+      type: 'boolean',
+      group: GROUP_LOGS,
+      describe: `Fetch the REPORT lines of the run's functions from CloudWatch Logs, for the run's time window plus a minute each side, and save them to <run-dir>/${CLOUDWATCH_REPORTS_FILE}. Uses --target, --region, --profile, --endpoint-url; on --target local it needs --endpoint-url (the emulator the run used)`,
+      defaultDescription: 'false',
+    })
+    .options({
+      target: SWEEP_OPTIONS.target,
+      region: SWEEP_OPTIONS.region,
+      profile: SWEEP_OPTIONS.profile,
+      'endpoint-url': SWEEP_OPTIONS['endpoint-url'],
+    })
+    .example('$0 analyze results/20261125-131500-a1b2', 'rewrite the CSVs and print the summary')
+    .example('$0 analyze results/20261125-131500-a1b2 --logs exported.log', 'with REPORT lines from a saved log')
+    .example(
+      '$0 analyze results/20261125-131500-a1b2 --cloudwatch --target aws --region eu-west-1',
+      'with REPORT lines fetched from CloudWatch Logs',
+    )
+    .epilogue(
+      `Writes invocations.csv and summary.csv into <run-dir>. REPORT lines come from the run's records, then <run-dir>/${CLOUDWATCH_REPORTS_FILE} when an earlier --cloudwatch saved one, then --logs.`,
+    );
+
+type AnalyzeArgs = ReturnType<typeof builder> extends Argv<infer U> ? U : never;
+
+export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
+  command: 'analyze <run-dir>',
+  describe:
+    "Turn a run's invocations into invocations.csv, summary.csv and a summary table (--cloudwatch: with REPORT lines from CloudWatch Logs)",
+  builder,
+  handler: async (argv) => {
+    // Everything the user can get wrong is checked before the run directory is touched.
+    const dir = await runDirectory(argv['run-dir']);
+    const logsText = await logsFileText(argv.logs);
+    // The target flags are only used by --cloudwatch, but a wrong one is refused either way.
+    const targetFlags: TargetFlags = resolveSweepOptions({
+      target: argv.target,
+      region: argv.region,
+      profile: argv.profile,
+      'endpoint-url': argv['endpoint-url'],
+    });
+    const target = argv.cloudwatch === true ? targetFlags : null;
+    if (target !== null && target.target === 'local' && target.endpointUrl === null) {
+      throw new ConfigError(
+        '--cloudwatch on --target local needs --endpoint-url, the emulator the run used (an embedded one kept its logs only while its command ran); or use --target aws',
+      );
+    }
+
+    const savedFile = path.join(dir, CLOUDWATCH_REPORTS_FILE);
+    let saved = await savedReports(savedFile);
+    const notes: string[] = [];
+    if (target !== null) {
+      notes.push(await fetchIntoRun(dir, target));
+      saved = await savedReports(savedFile);
+    } else if (saved !== undefined) {
+      notes.push(`Including REPORT lines saved by an earlier --cloudwatch: ${savedFile}`);
+    }
+    const extra =
+      saved !== undefined && logsText !== undefined ? `${saved}\n${asPlainLog(logsText)}` : (saved ?? logsText);
+    const result = await analyzeRun(dir, extra === undefined ? {} : { extraLogText: extra });
+    const out = [...notes, `Wrote ${result.files.join(', ')}`, '', renderSummaryTable(result.summary)];
+    process.stdout.write(out.join('\n'));
+  },
+};

@@ -1,0 +1,72 @@
+/** `vcpu-bench bench`: plan -> deploy -> run -> analyze, then the summary table. What `npm run bench` runs. */
+import type { Argv, CommandModule } from 'yargs';
+import { renderSummaryTable } from '../../analyze/table.js';
+import {
+  analyzeStep,
+  costGuard,
+  deployStep,
+  fetchFanOutReports,
+  makePlan,
+  openRunDir,
+  openSession,
+  resumeOptions,
+  roleFor,
+  runStep,
+} from '../../pipeline.js';
+import { renderPlan } from '../../plan/plan.js';
+import { withSweepOptions } from '../common-options.js';
+import { handleInterrupts, resumeHint } from '../interrupt.js';
+import { resolveSweepOptions } from '../options.js';
+import { ROLE_OPTION } from './deploy.js';
+import { RESUME_OPTION } from './run.js';
+
+const builder = (y: Argv<object>) =>
+  withSweepOptions(y)
+    .option('role', ROLE_OPTION)
+    .option('resume', RESUME_OPTION)
+    .example('$0 bench', 'the default sweep on the local emulator (what `npm run bench` runs)')
+    .example(
+      '$0 bench --target aws --role arn:aws:iam::123456789012:role/vcpu-bench --memory 1769-7077:1769 --workers 1-6',
+      'on AWS',
+    )
+    .example('$0 bench --algorithm pbkdf2 --items 6 --workers 1,2,3', "the published experiment's workload");
+
+type BenchArgs = ReturnType<typeof builder> extends Argv<infer U> ? U : never;
+
+export const benchCommand: CommandModule<object, BenchArgs> = {
+  command: 'bench',
+  describe:
+    "The whole pipeline: plan, deploy, run, fetch fan-out children's REPORT lines, analyze, and print the summary table (per memory: vCPU share, median ms per mode and workers, speedup, cost per 1k items)",
+  builder,
+  handler: async (argv) => {
+    const resumeId = typeof argv.resume === 'string' ? argv.resume : null;
+    const flags = resolveSweepOptions(argv);
+    const options = resumeId ? { ...resumeOptions(flags.out, resumeId), out: flags.out } : flags;
+    const role = roleFor(options, typeof argv.role === 'string' ? argv.role : null);
+    const plan = makePlan(options);
+    process.stderr.write(renderPlan(plan));
+    if (options.target === 'aws') costGuard(plan, options);
+    const session = await openSession(options);
+    const interrupts = handleInterrupts(options.runId, options.out, 'bench');
+    try {
+      const { runDir, manifest } = openRunDir(options, session, resumeId !== null);
+      process.stderr.write(`\nrun ${options.runId} on ${session.description}\nresults: ${runDir.dir}\n`);
+      await deployStep(session, plan, role);
+      const result = await runStep(session, plan, runDir, manifest, interrupts.signal);
+      if (result.interrupted) {
+        process.stderr.write(
+          `interrupted: ${result.cells.length} of ${plan.cells.length} cells complete. ${resumeHint(options.runId, options.out, 'bench')}\n`,
+        );
+        process.exitCode = 130;
+        return;
+      }
+      await fetchFanOutReports(session, runDir);
+      const analysis = await analyzeStep(runDir);
+      process.stdout.write(`\n${renderSummaryTable(analysis.summary)}\n`);
+      process.stdout.write(`\nCSVs: ${analysis.files.join(', ')}\n`);
+    } finally {
+      interrupts.dispose();
+      await session.close();
+    }
+  },
+};

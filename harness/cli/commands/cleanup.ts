@@ -1,0 +1,110 @@
+/**
+ * `vcpu-bench cleanup`: delete the functions vcpu-bench deployed (tagged `vcpu-bench:managed` = `true`), optionally
+ * only those of one run, with their log groups. Anything untagged is left alone, whatever its name.
+ */
+import type { Argv, CommandModule } from 'yargs';
+import { cleanup } from '../../cleanup/cleanup.js';
+import { openTarget } from '../../target/target.js';
+import { SWEEP_OPTIONS } from '../common-options.js';
+import { ConfigError } from '../errors.js';
+import { FUNCTION_NAME_PATTERN, RUN_ID_PATTERN, resolveSweepOptions } from '../options.js';
+
+const GROUP = 'Cleanup:';
+
+/** A repeated flag reaches here as an array whatever yargs' types say, hence `unknown`. */
+function optionalText(flag: string, value: unknown, pattern: RegExp, rule: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new ConfigError(`--${flag} ${String(value)}: takes one value; it ${rule}`);
+  if (!pattern.test(value)) throw new ConfigError(`--${flag} ${value}: ${rule}`);
+  return value;
+}
+
+const builder = (y: Argv<object>) =>
+  y
+    .options({
+      target: SWEEP_OPTIONS.target,
+      region: SWEEP_OPTIONS.region,
+      profile: SWEEP_OPTIONS.profile,
+      'endpoint-url': SWEEP_OPTIONS['endpoint-url'],
+    })
+    .option('run', {
+      type: 'string',
+      requiresArg: true,
+      group: GROUP,
+      describe: 'Delete only the functions of this run (tag vcpu-bench:run). Allowed: a run id, [A-Za-z0-9._-]+',
+      defaultDescription: 'every function vcpu-bench manages, of any run',
+    })
+    .option('prefix', {
+      type: 'string',
+      requiresArg: true,
+      group: GROUP,
+      describe:
+        'Delete only functions named <prefix>-... (deploy names them <prefix>-<arch>-<memory>); they must still carry the tag. Allowed: [A-Za-z0-9_-]+',
+      defaultDescription: 'any name',
+    })
+    .option('dry-run', {
+      type: 'boolean',
+      group: GROUP,
+      describe: 'List what would be deleted; delete nothing',
+      defaultDescription: 'false',
+    })
+    .example('$0 cleanup --target aws --dry-run', 'what would be deleted on AWS')
+    .example('$0 cleanup --target aws --region eu-west-1 --run 20261125-131500-a1b2', 'one run on AWS')
+    .example('$0 cleanup --endpoint-url http://127.0.0.1:9769', 'a running `vcpu-bench emulator`')
+    .epilogue(
+      'Deletes only functions tagged vcpu-bench:managed=true (and vcpu-bench:run=<id> with --run), each with its log group /aws/lambda/<name>. Untagged functions are never touched.',
+    );
+
+type CleanupArgs = ReturnType<typeof builder> extends Argv<infer U> ? U : never;
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+export const cleanupCommand: CommandModule<object, CleanupArgs> = {
+  command: 'cleanup',
+  describe: 'Delete the functions vcpu-bench deployed (by tag), with their log groups; --dry-run lists them',
+  builder,
+  handler: async (argv) => {
+    const runId = optionalText('run', argv.run, RUN_ID_PATTERN, 'must be a run id matching [A-Za-z0-9._-]+') ?? null;
+    const prefix = optionalText('prefix', argv.prefix, FUNCTION_NAME_PATTERN, 'must match [A-Za-z0-9_-]+');
+    const dryRun = argv['dry-run'] === true;
+    const options = resolveSweepOptions({
+      target: argv.target,
+      region: argv.region,
+      profile: argv.profile,
+      'endpoint-url': argv['endpoint-url'],
+    });
+    if (options.target === 'local' && options.endpointUrl === null) {
+      process.stdout.write(
+        'Nothing to clean on --target local without --endpoint-url: the embedded emulator and its functions live only while a command runs.\n',
+      );
+      return;
+    }
+    const session = await openTarget({
+      target: options.target,
+      region: options.region,
+      profile: options.profile,
+      endpointUrl: options.endpointUrl,
+    });
+    try {
+      const result = await cleanup(session, { runId, dryRun, ...(prefix === undefined ? {} : { prefix }) });
+      const which = `managed by vcpu-bench${runId === null ? '' : ` of run ${runId}`}${prefix === undefined ? '' : ` named ${prefix}-...`}`;
+      const lines: string[] = [];
+      if (result.deleted.length === 0) {
+        lines.push(`No function ${which} on ${session.description}.`);
+      } else {
+        const verb = dryRun ? 'Would delete' : 'Deleted';
+        const n = result.deleted.length;
+        const logs = n === 1 ? 'its log group' : 'their log groups';
+        lines.push(`${verb} ${plural(n, 'function')} ${which}, with ${logs}, on ${session.description}:`);
+        lines.push(...result.deleted.map((name) => `  ${name}`));
+      }
+      lines.push(`Kept ${plural(result.kept, 'other function')}.`);
+      if (dryRun && result.deleted.length > 0) lines.push('Dry run: nothing was deleted.');
+      process.stdout.write(`${lines.join('\n')}\n`);
+    } finally {
+      await session.close();
+    }
+  },
+};

@@ -1,0 +1,49 @@
+/** `vcpu-bench deploy`: create or update one function per (arch, memory) and wait until each is ready. */
+import type { Argv, CommandModule } from 'yargs';
+import { deployStep, makePlan, openSession, roleFor } from '../../pipeline.js';
+import { withSweepOptions } from '../common-options.js';
+import { resolveSweepOptions } from '../options.js';
+
+export const ROLE_OPTION = {
+  type: 'string',
+  group: 'Where:',
+  requiresArg: true,
+  describe:
+    'IAM role ARN for the functions. Required with --target aws (Lambda basic execution, plus lambda:InvokeFunction on the benchmark functions for fan_out); ignored locally',
+  defaultDescription: 'none (a placeholder on the local emulator)',
+} as const;
+
+const builder = (y: Argv<object>) =>
+  withSweepOptions(y)
+    .option('role', ROLE_OPTION)
+    .example(
+      '$0 deploy --target aws --role arn:aws:iam::123456789012:role/vcpu-bench --memory 1024,1769',
+      'two functions on AWS',
+    )
+    .example('$0 deploy --endpoint-url http://127.0.0.1:9001', 'into a running local emulator (`vcpu-bench emulator`)');
+
+type DeployArgs = ReturnType<typeof builder> extends Argv<infer U> ? U : never;
+
+export const deployCommand: CommandModule<object, DeployArgs> = {
+  command: 'deploy',
+  describe:
+    'Create or update one function per (arch, memory), named <prefix>-<arch>-<memory>, tagged vcpu-bench:managed=true and vcpu-bench:run=<id>, and wait until ready. Idempotent; builds the zip if stale',
+  builder,
+  handler: async (argv) => {
+    const options = resolveSweepOptions(argv);
+    const role = roleFor(options, typeof argv.role === 'string' ? argv.role : null);
+    const plan = makePlan(options, { msPerItemAtOneVcpu: 1 });
+    const session = await openSession(options);
+    try {
+      const deployed = await deployStep(session, plan, role);
+      for (const f of deployed) process.stdout.write(`${f.action.padEnd(9)} ${f.name} (${f.memoryMb} MB, ${f.arch})\n`);
+      if (session.emulator) {
+        process.stdout.write(
+          `note: ${session.description}; its functions live only as long as this command. Use --endpoint-url with \`vcpu-bench emulator\` to keep them.\n`,
+        );
+      }
+    } finally {
+      await session.close();
+    }
+  },
+};

@@ -1,0 +1,70 @@
+/** `vcpu-bench run`: drive the sweep, appending every invocation to results/<run-id>/invocations.jsonl. */
+import type { Argv, CommandModule } from 'yargs';
+import {
+  costGuard,
+  deployStep,
+  makePlan,
+  openRunDir,
+  openSession,
+  resumeOptions,
+  roleFor,
+  runStep,
+} from '../../pipeline.js';
+import { withSweepOptions } from '../common-options.js';
+import { handleInterrupts, resumeHint } from '../interrupt.js';
+import { resolveSweepOptions } from '../options.js';
+import { ROLE_OPTION } from './deploy.js';
+
+export const RESUME_OPTION = {
+  type: 'string',
+  group: 'Run:',
+  requiresArg: true,
+  describe:
+    'Continue the run with this id (under --out) with its saved options: complete cells are skipped, a partial cell continues',
+  defaultDescription: 'a new run',
+} as const;
+
+const builder = (y: Argv<object>) =>
+  withSweepOptions(y)
+    .option('role', ROLE_OPTION)
+    .option('resume', RESUME_OPTION)
+    .example('$0 run --memory 1024,1769 --modes sequential,worker_threads', 'a small sweep on the local emulator')
+    .example('$0 run --resume 20261125-131500-a1b2', 'continue an interrupted run');
+
+type RunArgs = ReturnType<typeof builder> extends Argv<infer U> ? U : never;
+
+export const runCommand: CommandModule<object, RunArgs> = {
+  command: 'run',
+  describe:
+    'Deploy (idempotent) and drive the sweep: warm-ups tagged, adaptive repetitions, every invocation appended to results/<run-id>/invocations.jsonl as it returns',
+  builder,
+  handler: async (argv) => {
+    const resumeId = typeof argv.resume === 'string' ? argv.resume : null;
+    const flags = resolveSweepOptions(argv);
+    const options = resumeId ? { ...resumeOptions(flags.out, resumeId), out: flags.out } : flags;
+    const role = roleFor(options, typeof argv.role === 'string' ? argv.role : null);
+    const plan = makePlan(options);
+    if (options.target === 'aws') costGuard(plan, options);
+    const session = await openSession(options);
+    const interrupts = handleInterrupts(options.runId, options.out);
+    try {
+      const { runDir, manifest } = openRunDir(options, session, resumeId !== null);
+      process.stderr.write(`run ${options.runId} on ${session.description}\nresults: ${runDir.dir}\n`);
+      await deployStep(session, plan, role);
+      const result = await runStep(session, plan, runDir, manifest, interrupts.signal);
+      if (result.interrupted) {
+        process.stderr.write(
+          `interrupted: ${result.cells.length} of ${plan.cells.length} cells complete. ${resumeHint(options.runId, options.out)}\n`,
+        );
+        process.exitCode = 130;
+        return;
+      }
+      process.stdout.write(
+        `${runDir.dir}/invocations.jsonl: ${plan.cells.length} cells. Next: npm run cli -- analyze ${runDir.dir}\n`,
+      );
+    } finally {
+      interrupts.dispose();
+      await session.close();
+    }
+  },
+};

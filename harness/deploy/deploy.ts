@@ -1,0 +1,148 @@
+/**
+ * The deploy step: one function per (architecture, memory), created or brought up to date, tagged as ours and with
+ * the run id, and waited on until Active / update Successful. Idempotent: an up-to-date function is left as it is
+ * (its run tag aside).
+ */
+
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import {
+  CreateFunctionCommand,
+  type FunctionConfiguration,
+  GetFunctionCommand,
+  ResourceNotFoundException,
+  TagResourceCommand,
+  UpdateFunctionCodeCommand,
+  UpdateFunctionConfigurationCommand,
+  waitUntilFunctionActiveV2,
+  waitUntilFunctionUpdatedV2,
+} from '@aws-sdk/client-lambda';
+import type { Architecture } from '../analyze/cost.js';
+import type { TargetSession } from '../target/target.js';
+import { ensureBundle, HANDLER, RUNTIME } from './bundle.js';
+
+export const TAG_MANAGED = 'vcpu-bench:managed';
+export const TAG_RUN = 'vcpu-bench:run';
+/** The local emulator takes any role; AWS needs a real one (issue: AWS target hardened brings its creation). */
+export const LOCAL_ROLE = 'arn:aws:iam::000000000000:role/vcpu-bench-local';
+
+export interface DeployFunction {
+  name: string;
+  arch: Architecture;
+  memoryMb: number;
+}
+
+export interface DeployOptions {
+  runId: string;
+  timeoutS: number;
+  role: string;
+  /** Set as function environment variables. */
+  environment?: Record<string, string>;
+}
+
+export interface DeployedFunction extends DeployFunction {
+  action: 'created' | 'updated' | 'unchanged';
+  codeSha256: string;
+}
+
+export class DeployError extends Error {
+  override name = 'DeployError';
+}
+
+const WAIT = { maxWaitTime: 300, minDelay: 1, maxDelay: 5 };
+
+function configDiffers(c: FunctionConfiguration, fn: DeployFunction, o: DeployOptions): boolean {
+  const env = c.Environment?.Variables ?? {};
+  const wanted = o.environment ?? {};
+  const envDiffers =
+    Object.keys(env).length !== Object.keys(wanted).length || Object.entries(wanted).some(([k, v]) => env[k] !== v);
+  return (
+    c.MemorySize !== fn.memoryMb ||
+    c.Timeout !== o.timeoutS ||
+    c.Handler !== HANDLER ||
+    c.Runtime !== RUNTIME ||
+    envDiffers
+  );
+}
+
+async function deployOne(
+  session: TargetSession,
+  fn: DeployFunction,
+  zip: Buffer,
+  sha: string,
+  o: DeployOptions,
+): Promise<DeployedFunction> {
+  const { lambda } = session;
+  let existing: FunctionConfiguration | undefined;
+  try {
+    existing = (await lambda.send(new GetFunctionCommand({ FunctionName: fn.name }))).Configuration;
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+  }
+  const tags = { [TAG_MANAGED]: 'true', [TAG_RUN]: o.runId };
+  if (!existing) {
+    await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: fn.name,
+        Runtime: RUNTIME,
+        Handler: HANDLER,
+        Role: o.role,
+        MemorySize: fn.memoryMb,
+        Timeout: o.timeoutS,
+        Architectures: [fn.arch],
+        Code: { ZipFile: zip },
+        Environment: { Variables: o.environment ?? {} },
+        Tags: tags,
+        Description: 'lambda-vcpu-bench workload (password hashing in four modes)',
+      }),
+    );
+    await waitUntilFunctionActiveV2({ client: lambda, ...WAIT }, { FunctionName: fn.name });
+    return { ...fn, action: 'created', codeSha256: sha };
+  }
+  if (existing.Architectures?.[0] && existing.Architectures[0] !== fn.arch) {
+    throw new DeployError(
+      `${fn.name} exists with architecture ${existing.Architectures[0]}, not ${fn.arch}: delete it or use another --prefix`,
+    );
+  }
+  let action: DeployedFunction['action'] = 'unchanged';
+  await waitUntilFunctionUpdatedV2({ client: lambda, ...WAIT }, { FunctionName: fn.name });
+  if (existing.CodeSha256 !== sha) {
+    await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: fn.name, ZipFile: zip, Architectures: [fn.arch] }));
+    await waitUntilFunctionUpdatedV2({ client: lambda, ...WAIT }, { FunctionName: fn.name });
+    action = 'updated';
+  }
+  if (configDiffers(existing, fn, o)) {
+    await lambda.send(
+      new UpdateFunctionConfigurationCommand({
+        FunctionName: fn.name,
+        MemorySize: fn.memoryMb,
+        Timeout: o.timeoutS,
+        Handler: HANDLER,
+        Runtime: RUNTIME,
+        Environment: { Variables: o.environment ?? {} },
+      }),
+    );
+    await waitUntilFunctionUpdatedV2({ client: lambda, ...WAIT }, { FunctionName: fn.name });
+    action = 'updated';
+  }
+  if (existing.FunctionArn) await lambda.send(new TagResourceCommand({ Resource: existing.FunctionArn, Tags: tags }));
+  return { ...fn, action, codeSha256: sha };
+}
+
+/** Builds the zip if stale, then deploys every function (a few at a time: AWS limits control-plane calls). */
+export async function deploy(
+  session: TargetSession,
+  functions: DeployFunction[],
+  o: DeployOptions,
+): Promise<DeployedFunction[]> {
+  const zip = readFileSync(await ensureBundle());
+  // Lambda's CodeSha256 is the base64 SHA-256 of the zip.
+  const sha = createHash('sha256').update(zip).digest('base64');
+  const results: DeployedFunction[] = [];
+  const queue = [...functions];
+  const workers = Array.from({ length: Math.min(4, queue.length) }, async () => {
+    for (let fn = queue.shift(); fn; fn = queue.shift()) results.push(await deployOne(session, fn, zip, sha, o));
+  });
+  await Promise.all(workers);
+  return functions.map((f) => results.find((r) => r.name === f.name) as DeployedFunction);
+}

@@ -1,0 +1,137 @@
+/**
+ * Where a sweep runs: real AWS, or the local emulator (embedded in this process by default, or one already running
+ * at --endpoint-url). Either way the harness talks to it through the same AWS SDK v3 clients; only the endpoint,
+ * the credentials and what is known of CPU enforcement differ.
+ */
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { type Emulator, startEmulator } from '../../infra/emulator/emulator.js';
+import type { Target } from '../run/record.js';
+
+// The emulator's environments run on the host's Node; the SDK's warning about it is noise in a benchmark's output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+export interface TargetOptions {
+  target: Target;
+  region: string;
+  profile: string | null;
+  endpointUrl: string | null;
+  /** Highest worker count of the sweep: fan_out needs that many environments beside its parent. */
+  maxWorkers?: number;
+}
+
+export interface TargetSession {
+  readonly kind: Target;
+  readonly region: string;
+  readonly lambda: LambdaClient;
+  readonly logs: CloudWatchLogsClient;
+  /** True on the local emulator. */
+  readonly emulated: boolean;
+  /** False when the emulator could not apply the CPU quota (no writable cgroups). Always true on AWS. */
+  readonly cpuEnforced: boolean;
+  /** The embedded emulator, when this session started one. */
+  readonly emulator: Emulator | null;
+  /** One line: what this target is, for run.json and the terminal. */
+  readonly description: string;
+  close(): Promise<void>;
+}
+
+export class TargetError extends Error {
+  override name = 'TargetError';
+}
+
+// Local credentials are never checked; the SDK only needs something to sign with.
+const LOCAL_CREDENTIALS = { accessKeyId: 'AKIAVCPUBENCHLOCAL00', secretAccessKey: 'vcpu-bench-local-emulator-secret' };
+// Throttling (429) and transient errors are retried by the SDK's adaptive retry mode, with backoff.
+const MAX_ATTEMPTS = 8;
+
+interface RemoteStatus {
+  cpuEnforced?: unknown;
+  cgroupDetail?: unknown;
+}
+
+async function remoteEmulatorStatus(endpoint: string): Promise<RemoteStatus | null> {
+  try {
+    const res = await fetch(new URL('/vcpu-bench/status', endpoint));
+    return res.ok ? ((await res.json()) as RemoteStatus) : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function openTarget(o: TargetOptions): Promise<TargetSession> {
+  if (o.target === 'aws') {
+    const config = {
+      region: o.region,
+      maxAttempts: MAX_ATTEMPTS,
+      retryMode: 'adaptive',
+      ...(o.profile ? { profile: o.profile } : {}),
+      ...(o.endpointUrl ? { endpoint: o.endpointUrl } : {}),
+    };
+    const lambda = new LambdaClient(config);
+    const logs = new CloudWatchLogsClient(config);
+    return {
+      kind: 'aws',
+      region: o.region,
+      lambda,
+      logs,
+      emulated: false,
+      cpuEnforced: true,
+      emulator: null,
+      description: `AWS Lambda in ${o.region}${o.profile ? ` (profile ${o.profile})` : ''}${o.endpointUrl ? ` via ${o.endpointUrl}` : ''}`,
+      close: async () => {
+        lambda.destroy();
+        logs.destroy();
+      },
+    };
+  }
+  let emulator: Emulator | null = null;
+  let endpoint = o.endpointUrl;
+  let cpuEnforced: boolean;
+  let detail: string;
+  if (endpoint) {
+    const status = await remoteEmulatorStatus(endpoint);
+    if (!status) {
+      throw new TargetError(
+        `--endpoint-url ${endpoint}: no vcpu-bench emulator answers there; start one with \`vcpu-bench emulator\``,
+      );
+    }
+    cpuEnforced = status.cpuEnforced === true;
+    detail = String(status.cgroupDetail ?? '');
+  } else {
+    emulator = await startEmulator({
+      region: o.region,
+      concurrency: Math.max(10, (o.maxWorkers ?? 1) + 2),
+      // A sweep comes back to each function after other cells ran: keep its environments warm for the whole run.
+      keepAliveS: 3600,
+    });
+    endpoint = emulator.endpoint;
+    cpuEnforced = emulator.executor.cpuEnforced;
+    detail = emulator.executor.detail;
+  }
+  const config = {
+    region: o.region,
+    endpoint,
+    credentials: LOCAL_CREDENTIALS,
+    maxAttempts: MAX_ATTEMPTS,
+    retryMode: 'adaptive',
+  };
+  const lambda = new LambdaClient(config);
+  const logs = new CloudWatchLogsClient(config);
+  const where = emulator ? 'embedded' : `at ${endpoint}`;
+  return {
+    kind: 'local',
+    region: o.region,
+    lambda,
+    logs,
+    emulated: true,
+    cpuEnforced,
+    emulator,
+    description: `local emulator ${where}: ${detail}${cpuEnforced ? '' : ' - CPU NOT ENFORCED, results are unthrottled'}`,
+    close: async () => {
+      lambda.destroy();
+      logs.destroy();
+      await emulator?.close();
+    },
+  };
+}

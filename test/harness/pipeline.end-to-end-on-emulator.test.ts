@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { parse } from 'csv-parse/sync';
+import { parseReportLine } from '../../harness/analyze/report-line.js';
+import type { InvocationRecord } from '../../harness/run/record.js';
+import { runCli } from './cli-run.js';
+
+const out = mkdtempSync(path.join(os.tmpdir(), 'vcpu-bench-e2e-'));
+after(() => rmSync(out, { recursive: true, force: true }));
+
+test('bench on the embedded emulator: plan -> deploy -> run -> analyze, CSVs agree with the raw jsonl', async () => {
+  const result = await runCli([
+    'bench',
+    '--memory',
+    '1769',
+    '--modes',
+    'sequential,worker_threads,fan_out',
+    '--workers',
+    '1,2',
+    '--algorithm',
+    'bcrypt',
+    '--cost',
+    '4',
+    '--items',
+    '2',
+    '--min-reps',
+    '3',
+    '--max-reps',
+    '3',
+    '--out',
+    out,
+    '--run-id',
+    'e2e',
+  ]);
+  assert.equal(result.code, 0, result.stderr);
+  const dir = path.join(out, 'e2e');
+  for (const f of ['run.json', 'invocations.jsonl', 'invocations.csv', 'summary.csv'])
+    assert.ok(existsSync(path.join(dir, f)), f);
+  assert.match(result.stdout, /sequential x1/);
+  assert.match(result.stdout, /emulated/);
+
+  const records = readFileSync(path.join(dir, 'invocations.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as InvocationRecord);
+  // 5 cells (sequential once, worker_threads x1 x2, fan_out x1 x2), each 1 warm-up + 3 reps.
+  assert.equal(records.length, 5 * 4);
+  assert.ok(
+    records.every((r) => r.status === 'ok'),
+    JSON.stringify(records.find((r) => r.status !== 'ok')),
+  );
+  assert.equal(records.filter((r) => r.warmup).length, 5);
+
+  const rows = parse(readFileSync(path.join(dir, 'invocations.csv'), 'utf8'), { columns: true }) as Array<
+    Record<string, string>
+  >;
+  assert.equal(rows.length, records.length);
+  for (const [i, r] of records.entries()) {
+    const row = rows[i] as Record<string, string>;
+    const report = parseReportLine(r.reportLine ?? '');
+    assert.ok(report, 'every record carries its REPORT line');
+    assert.equal(row.request_id, r.requestId);
+    assert.equal(Number(row.duration_ms), report.durationMs);
+    assert.equal(Number(row.billed_ms), report.billedDurationMs);
+    assert.equal(row.mode, r.mode);
+    assert.equal(row.emulated, 'true');
+    assert.equal(row.digest_ok, 'true');
+    assert.equal(row.warmup, String(r.warmup));
+    if (r.mode === 'fan_out')
+      assert.ok(Number(row.cost_usd) > 0, 'fan-out cost includes its children, found in the logs');
+  }
+  const summary = parse(readFileSync(path.join(dir, 'summary.csv'), 'utf8'), { columns: true }) as Array<
+    Record<string, string>
+  >;
+  assert.equal(summary.length, 5);
+  for (const s of summary) {
+    const warm = rows.filter(
+      (row) =>
+        row.mode === s.mode &&
+        row.workers === s.workers &&
+        row.warmup === 'false' &&
+        row.cold === 'false' &&
+        row.status === 'ok',
+    );
+    assert.equal(Number(s.n), warm.length, `${s.mode} x${s.workers}`);
+    const sorted = warm.map((row) => Number(row.duration_ms)).sort((a, b) => a - b);
+    assert.equal(Number(s.median_ms).toFixed(2), (sorted[Math.floor(sorted.length / 2)] as number).toFixed(2));
+  }
+  const seq = summary.find((s) => s.mode === 'sequential');
+  assert.equal(seq?.speedup_vs_sequential, '1');
+});

@@ -8,10 +8,11 @@ import { digestOf, hashRange } from '../workloads/hash.js';
 import { type AnalyzeResult, analyzeRun } from './analyze/analyze.js';
 import { CLOUDWATCH_REPORTS_FILE, saveRunReportLines } from './analyze/cloudwatch.js';
 import { ConfigError } from './cli/errors.js';
+import { handleInterrupts, resumeHint } from './cli/interrupt.js';
 import type { SweepOptions } from './cli/options.js';
 import { RUNTIME } from './deploy/bundle.js';
 import { type DeployedFunction, deploy, LOCAL_ROLE } from './deploy/deploy.js';
-import { calibrate, costGuard, type Plan, type PlanCalibration, planSweep } from './plan/plan.js';
+import { calibrate, costGuard, type Plan, type PlanCalibration, planSweep, renderPlan } from './plan/plan.js';
 import { progressView } from './run/progress.js';
 import { harnessVersion, hostInfo, RunDir, type RunManifest } from './run/run-dir.js';
 import { runSweep, type SweepResult } from './run/sweep.js';
@@ -135,9 +136,72 @@ export async function fetchFanOutReports(session: TargetSession, runDir: RunDir)
   return saved?.fetched ?? 0;
 }
 
+/**
+ * A warning when measured invocations ran while the local host was oversubscribed (the emulator's environments'
+ * CPU quotas summed above its cores): their durations measure the host's contention, not the CPU model. Null if none.
+ */
+export function oversubscriptionWarning(runDir: RunDir): string | null {
+  const measured = runDir.readRecords().filter((r) => !r.warmup);
+  const over = measured.filter((r) => (r.hostOversubscription ?? 0) > 1);
+  if (over.length === 0) return null;
+  const cells = [...new Set(over.map((r) => `${r.memoryMb} MB ${r.mode} x${r.workers}`))];
+  const worst = Math.max(...over.map((r) => r.hostOversubscription ?? 0));
+  return (
+    `warning: ${over.length} of ${measured.length} measured invocations ran while the host was oversubscribed ` +
+    `(running CPU quotas up to ${worst.toFixed(2)}x its cores), in ${cells.join(', ')}: ` +
+    'their durations reflect this host, not the memory-to-CPU model (hostOversubscription in invocations.jsonl)'
+  );
+}
+
 export async function analyzeStep(runDir: RunDir): Promise<AnalyzeResult> {
   const file = path.join(runDir.dir, CLOUDWATCH_REPORTS_FILE);
   return analyzeRun(runDir.dir, existsSync(file) ? { extraLogText: readFileSync(file, 'utf8') } : {});
 }
 
 export { costGuard };
+
+export interface MeasuredRun {
+  plan: Plan;
+  session: TargetSession;
+  runDir: RunDir;
+  result: SweepResult;
+}
+
+/**
+ * `run` and `bench` alike: options (or those saved by the run to resume), plan, cost guard on AWS, target, run
+ * directory, deploy, sweep with SIGINT/SIGTERM handling. `after` gets the finished, uninterrupted run while the target
+ * is still open; an interrupted run prints its --resume command and sets exit code 130.
+ */
+export async function measure(
+  flags: SweepOptions,
+  resumeId: string | null,
+  roleFlag: string | null,
+  command: 'run' | 'bench',
+  after: (run: MeasuredRun) => Promise<void>,
+): Promise<void> {
+  const options = resumeId ? { ...resumeOptions(flags.out, resumeId), out: flags.out } : flags;
+  const role = roleFor(options, roleFlag);
+  const plan = makePlan(options);
+  if (command === 'bench') process.stderr.write(`${renderPlan(plan)}\n`);
+  if (options.target === 'aws') costGuard(plan, options);
+  const session = await openSession(options);
+  const interrupts = handleInterrupts(options.runId, options.out, command);
+  try {
+    const { runDir, manifest } = openRunDir(options, session, resumeId !== null);
+    process.stderr.write(`run ${options.runId} on ${session.description}\nresults: ${runDir.dir}\n`);
+    await deployStep(session, plan, role);
+    const result = await runStep(session, plan, runDir, manifest, interrupts.signal);
+    if (result.interrupted) {
+      const complete = result.cells.length;
+      process.stderr.write(
+        `interrupted: ${complete} of ${plan.cells.length} cells complete. ${resumeHint(options.runId, options.out, command)}\n`,
+      );
+      process.exitCode = 130;
+      return;
+    }
+    await after({ plan, session, runDir, result });
+  } finally {
+    interrupts.dispose();
+    await session.close();
+  }
+}

@@ -3,7 +3,7 @@
  * "Invoke API"), timed by the client, classified into a record. Nothing here throws for a failed invocation.
  */
 import { InvokeCommand, TooManyRequestsException } from '@aws-sdk/client-lambda';
-import type { TargetSession } from '../target/target.js';
+import { EMULATOR_HEADERS, type EmulatorInvokeHeaders, type TargetSession } from '../target/target.js';
 
 export interface InvokeOutcome {
   requestId: string | null;
@@ -14,6 +14,8 @@ export interface InvokeOutcome {
   reportLine: string | null;
   clientMs: number;
   startedAt: string;
+  /** Local emulator only: how oversubscribed the host was at dispatch (see InvocationRecord). */
+  hostOversubscription: number | null;
   /** The call itself failed (throttled after retries, network, service error). */
   callError: { name: string; message: string; throttled: boolean } | null;
 }
@@ -57,6 +59,8 @@ export async function invokeOnce(
       reportLine: findReportLine(tail),
       clientMs,
       startedAt,
+      hostOversubscription:
+        (out as { [EMULATOR_HEADERS]?: EmulatorInvokeHeaders })[EMULATOR_HEADERS]?.oversubscription ?? null,
       callError: null,
     };
   } catch (error) {
@@ -68,6 +72,7 @@ export async function invokeOnce(
       reportLine: null,
       clientMs: performance.now() - started,
       startedAt,
+      hostOversubscription: null,
       callError: {
         name: e.name,
         message: e.message.split('\n')[0] ?? '',

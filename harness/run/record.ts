@@ -2,20 +2,13 @@
  * One measured invocation, as appended to results/<run-id>/invocations.jsonl the moment it returns.
  * A discriminated union on `status`: a failing invocation is a record, never an exception that stops a sweep.
  */
-import type { Algorithm, Mode } from '../../workloads/event.js';
+import type { Algorithm, Mode, WorkloadEvent } from '../../workloads/event.js';
 import type { Architecture } from '../analyze/cost.js';
 
 export type Target = 'local' | 'aws';
 
 /** The event sent to the function (workloads/event.ts). */
-export interface InvocationRequest {
-  mode: Mode;
-  workers: number;
-  items: number;
-  algorithm: Algorithm;
-  cost: number;
-  seed: string;
-}
+export type InvocationRequest = Pick<WorkloadEvent, 'mode' | 'workers' | 'items' | 'algorithm' | 'cost' | 'seed'>;
 
 interface RecordBase {
   runId: string;
@@ -44,6 +37,11 @@ interface RecordBase {
   reportLine: string | null;
   /** For fan_out: the REPORT lines of the child invocations, from the target's logs. */
   childReportLines: string[];
+  /**
+   * Local emulator only: the CPU quotas of the environments running when this one was dispatched, summed, over the
+   * host's cores. Above 1 the host was oversubscribed and the row's timing is suspect. Null on AWS.
+   */
+  hostOversubscription: number | null;
   /** Wall time the client saw for the Invoke call. */
   clientMs: number;
   startedAt: string;

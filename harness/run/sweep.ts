@@ -64,7 +64,15 @@ export function toRecord(
   outcome: InvokeOutcome,
   base: Omit<
     InvocationRecord,
-    'status' | 'response' | 'requestId' | 'reportLine' | 'clientMs' | 'startedAt' | 'errorType' | 'errorMessage'
+    | 'hostOversubscription'
+    | 'status'
+    | 'response'
+    | 'requestId'
+    | 'reportLine'
+    | 'clientMs'
+    | 'startedAt'
+    | 'errorType'
+    | 'errorMessage'
   >,
 ): InvocationRecord {
   const common = {
@@ -73,6 +81,7 @@ export function toRecord(
     reportLine: outcome.reportLine,
     clientMs: Math.round(outcome.clientMs * 1000) / 1000,
     startedAt: outcome.startedAt,
+    hostOversubscription: outcome.hostOversubscription,
   };
   if (outcome.callError) {
     return {

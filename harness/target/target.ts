@@ -59,6 +59,36 @@ async function remoteEmulatorStatus(endpoint: string): Promise<RemoteStatus | nu
   }
 }
 
+/** What the emulator adds to an Invoke response (its `x-vcpu-bench-*` headers), read by invokeOnce. */
+export interface EmulatorInvokeHeaders {
+  cpuEnforced: boolean | null;
+  oversubscription: number | null;
+}
+
+export const EMULATOR_HEADERS = Symbol('vcpu-bench emulator headers');
+
+/** The SDK's output has no place for unknown headers: a middleware copies the emulator's onto the output. */
+function captureEmulatorHeaders(client: LambdaClient): void {
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const result = await next(args);
+      const headers = (result.response as { headers?: Record<string, string | undefined> } | undefined)?.headers ?? {};
+      const over = headers['x-vcpu-bench-oversubscription'];
+      const enforced = headers['x-vcpu-bench-cpu-enforced'];
+      const extra: EmulatorInvokeHeaders = {
+        oversubscription: over === undefined ? null : Number(over),
+        cpuEnforced: enforced === undefined ? null : enforced === 'true',
+      };
+      if (result.output && typeof result.output === 'object') {
+        Object.defineProperty(result.output, EMULATOR_HEADERS, { value: extra, enumerable: false });
+      }
+      return result;
+    },
+    // At initialize, outside the deserializer: the output exists by the time the call returns through here.
+    { step: 'initialize', name: 'vcpuBenchEmulatorHeaders' },
+  );
+}
+
 export async function openTarget(o: TargetOptions): Promise<TargetSession> {
   if (o.target === 'aws') {
     const config = {
@@ -117,6 +147,7 @@ export async function openTarget(o: TargetOptions): Promise<TargetSession> {
     retryMode: 'adaptive',
   };
   const lambda = new LambdaClient(config);
+  captureEmulatorHeaders(lambda);
   const logs = new CloudWatchLogsClient(config);
   const where = emulator ? 'embedded' : `at ${endpoint}`;
   return {

@@ -90,6 +90,7 @@ export function okRecord(overrides: Partial<OkRecord> & Cell): OkRecord {
     target: 'aws',
     emulated: false,
     cpuEnforced: true,
+    hostOversubscription: null,
     arch: 'x86_64',
     functionName: 'vcpu-bench-1024',
     items: 40,

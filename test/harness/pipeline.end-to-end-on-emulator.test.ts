@@ -53,6 +53,9 @@ test('bench on the embedded emulator: plan -> deploy -> run -> analyze, CSVs agr
     JSON.stringify(records.find((r) => r.status !== 'ok')),
   );
   assert.equal(records.filter((r) => r.warmup).length, 5);
+  for (const r of records) {
+    assert.equal(typeof r.hostOversubscription, 'number', 'the emulator reports host oversubscription for every row');
+  }
 
   const rows = parse(readFileSync(path.join(dir, 'invocations.csv'), 'utf8'), { columns: true }) as Array<
     Record<string, string>

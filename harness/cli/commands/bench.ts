@@ -1,21 +1,8 @@
 /** `vcpu-bench bench`: plan -> deploy -> run -> analyze, then the summary table. What `npm run bench` runs. */
 import type { Argv, CommandModule } from 'yargs';
 import { renderSummaryTable } from '../../analyze/table.js';
-import {
-  analyzeStep,
-  costGuard,
-  deployStep,
-  fetchFanOutReports,
-  makePlan,
-  openRunDir,
-  openSession,
-  resumeOptions,
-  roleFor,
-  runStep,
-} from '../../pipeline.js';
-import { renderPlan } from '../../plan/plan.js';
+import { analyzeStep, fetchFanOutReports, measure, oversubscriptionWarning } from '../../pipeline.js';
 import { withSweepOptions } from '../common-options.js';
-import { handleInterrupts, resumeHint } from '../interrupt.js';
 import { resolveSweepOptions } from '../options.js';
 import { ROLE_OPTION } from './deploy.js';
 import { RESUME_OPTION } from './run.js';
@@ -40,33 +27,14 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
   builder,
   handler: async (argv) => {
     const resumeId = typeof argv.resume === 'string' ? argv.resume : null;
-    const flags = resolveSweepOptions(argv);
-    const options = resumeId ? { ...resumeOptions(flags.out, resumeId), out: flags.out } : flags;
-    const role = roleFor(options, typeof argv.role === 'string' ? argv.role : null);
-    const plan = makePlan(options);
-    process.stderr.write(renderPlan(plan));
-    if (options.target === 'aws') costGuard(plan, options);
-    const session = await openSession(options);
-    const interrupts = handleInterrupts(options.runId, options.out, 'bench');
-    try {
-      const { runDir, manifest } = openRunDir(options, session, resumeId !== null);
-      process.stderr.write(`\nrun ${options.runId} on ${session.description}\nresults: ${runDir.dir}\n`);
-      await deployStep(session, plan, role);
-      const result = await runStep(session, plan, runDir, manifest, interrupts.signal);
-      if (result.interrupted) {
-        process.stderr.write(
-          `interrupted: ${result.cells.length} of ${plan.cells.length} cells complete. ${resumeHint(options.runId, options.out, 'bench')}\n`,
-        );
-        process.exitCode = 130;
-        return;
-      }
+    const role = typeof argv.role === 'string' ? argv.role : null;
+    await measure(resolveSweepOptions(argv), resumeId, role, 'bench', async ({ session, runDir }) => {
       await fetchFanOutReports(session, runDir);
       const analysis = await analyzeStep(runDir);
       process.stdout.write(`\n${renderSummaryTable(analysis.summary)}\n`);
       process.stdout.write(`\nCSVs: ${analysis.files.join(', ')}\n`);
-    } finally {
-      interrupts.dispose();
-      await session.close();
-    }
+      const warning = oversubscriptionWarning(runDir);
+      if (warning) process.stderr.write(`\n${warning}\n`);
+    });
   },
 };

@@ -6,7 +6,7 @@ import { resolveSweepOptions } from '../options.js';
 
 export const ROLE_OPTION = {
   type: 'string',
-  group: 'Where:',
+  group: 'Where to run:',
   requiresArg: true,
   describe:
     'IAM role ARN for the functions. Required with --target aws (Lambda basic execution, plus lambda:InvokeFunction on the benchmark functions for fan_out); ignored locally',

@@ -1,17 +1,7 @@
 /** `vcpu-bench run`: drive the sweep, appending every invocation to results/<run-id>/invocations.jsonl. */
 import type { Argv, CommandModule } from 'yargs';
-import {
-  costGuard,
-  deployStep,
-  makePlan,
-  openRunDir,
-  openSession,
-  resumeOptions,
-  roleFor,
-  runStep,
-} from '../../pipeline.js';
+import { measure, oversubscriptionWarning } from '../../pipeline.js';
 import { withSweepOptions } from '../common-options.js';
-import { handleInterrupts, resumeHint } from '../interrupt.js';
 import { resolveSweepOptions } from '../options.js';
 import { ROLE_OPTION } from './deploy.js';
 
@@ -40,31 +30,13 @@ export const runCommand: CommandModule<object, RunArgs> = {
   builder,
   handler: async (argv) => {
     const resumeId = typeof argv.resume === 'string' ? argv.resume : null;
-    const flags = resolveSweepOptions(argv);
-    const options = resumeId ? { ...resumeOptions(flags.out, resumeId), out: flags.out } : flags;
-    const role = roleFor(options, typeof argv.role === 'string' ? argv.role : null);
-    const plan = makePlan(options);
-    if (options.target === 'aws') costGuard(plan, options);
-    const session = await openSession(options);
-    const interrupts = handleInterrupts(options.runId, options.out);
-    try {
-      const { runDir, manifest } = openRunDir(options, session, resumeId !== null);
-      process.stderr.write(`run ${options.runId} on ${session.description}\nresults: ${runDir.dir}\n`);
-      await deployStep(session, plan, role);
-      const result = await runStep(session, plan, runDir, manifest, interrupts.signal);
-      if (result.interrupted) {
-        process.stderr.write(
-          `interrupted: ${result.cells.length} of ${plan.cells.length} cells complete. ${resumeHint(options.runId, options.out)}\n`,
-        );
-        process.exitCode = 130;
-        return;
-      }
+    const role = typeof argv.role === 'string' ? argv.role : null;
+    await measure(resolveSweepOptions(argv), resumeId, role, 'run', async ({ plan, runDir }) => {
       process.stdout.write(
         `${runDir.dir}/invocations.jsonl: ${plan.cells.length} cells. Next: npm run cli -- analyze ${runDir.dir}\n`,
       );
-    } finally {
-      interrupts.dispose();
-      await session.close();
-    }
+      const warning = oversubscriptionWarning(runDir);
+      if (warning) process.stderr.write(`${warning}\n`);
+    });
   },
 };

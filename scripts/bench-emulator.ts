@@ -91,34 +91,45 @@ for (let round = 0; round < ROUNDS; round++) {
   }
 }
 const med = (key: string) => median(samples.get(key) ?? []) ?? Number.NaN;
-const base = med('1769/1');
+// The fastest round is the least disturbed by other tenants of this host (a guest's CFS charges time stolen by the
+// hypervisor to the running task, so a contended host spends quota on nothing): shown beside the median.
+const best = (key: string) => Math.min(...(samples.get(key) ?? [Number.NaN]));
 const hostTwoWorkerSpeedup = med(`${REFERENCE_MB}/1`) / med(`${REFERENCE_MB}/2`);
 console.log(
-  `(a) fidelity: pbkdf2-sha256 x${event.cost}, ${event.items} items, worker_threads; median REPORT Duration of ${ROUNDS} interleaved rounds`,
+  `(a) fidelity: pbkdf2-sha256 x${event.cost}, ${event.items} items, worker_threads; REPORT Duration over ${ROUNDS} interleaved rounds`,
 );
-console.log('| memory MB | vCPU share | workers | median ms | normalised | ideal | error |');
-console.log('|---|---|---|---|---|---|---|');
-let worst = 0;
-let worstOneWorker = 0;
+console.log(
+  '| memory MB | vCPU share | workers | ideal | median ms | normalised | error | fastest ms | normalised | error |',
+);
+console.log('|---|---|---|---|---|---|---|---|---|---|');
+const worst = { median: 0, best: 0, medianOne: 0, bestOne: 0 };
 for (const memoryMb of MEMORIES) {
   for (const workers of WORKERS) {
-    const ms = med(`${memoryMb}/${workers}`);
-    const normalised = ms / base;
+    const key = `${memoryMb}/${workers}`;
     const ideal = 1 / Math.min(workers, memoryMb / 1769, hostCores);
-    const error = normalised / ideal - 1;
-    worst = Math.max(worst, Math.abs(error));
-    if (workers === 1) worstOneWorker = Math.max(worstOneWorker, Math.abs(error));
+    const nMed = med(key) / med('1769/1');
+    const nBest = best(key) / best('1769/1');
+    const eMed = nMed / ideal - 1;
+    const eBest = nBest / ideal - 1;
+    worst.median = Math.max(worst.median, Math.abs(eMed));
+    worst.best = Math.max(worst.best, Math.abs(eBest));
+    if (workers === 1) {
+      worst.medianOne = Math.max(worst.medianOne, Math.abs(eMed));
+      worst.bestOne = Math.max(worst.bestOne, Math.abs(eBest));
+    }
+    const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
     console.log(
-      `| ${memoryMb} | ${(memoryMb / 1769).toFixed(3)} | ${workers} | ${ms.toFixed(1)} | ${normalised.toFixed(3)} | ${ideal.toFixed(3)} | ${(error * 100).toFixed(1)}% |`,
+      `| ${memoryMb} | ${(memoryMb / 1769).toFixed(3)} | ${workers} | ${ideal.toFixed(3)} | ${med(key).toFixed(1)} | ${nMed.toFixed(3)} | ${pct(eMed)} | ${best(key).toFixed(1)} | ${nBest.toFixed(3)} | ${pct(eBest)} |`,
     );
   }
 }
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 console.log(
-  `worst |error|: ${(worst * 100).toFixed(1)}% overall, ${(worstOneWorker * 100).toFixed(1)}% at 1 worker (goal <= 5%)`,
+  `worst |error| (goal <= 5%): medians ${pct(worst.median)} overall, ${pct(worst.medianOne)} at 1 worker; fastest rounds ${pct(worst.best)} overall, ${pct(worst.bestOne)} at 1 worker`,
 );
 console.log(
-  `host reference (${REFERENCE_MB} MB, unthrottled): 2 workers run ${hostTwoWorkerSpeedup.toFixed(2)}x faster than 1 ` +
-    `(${hostCores} cores would allow ${Math.min(2, hostCores).toFixed(2)}x): what this host gives two threads, the ceiling for the 2-worker rows\n`,
+  `host reference (${REFERENCE_MB} MB, quota above the host: unthrottled): 2 workers ran ${hostTwoWorkerSpeedup.toFixed(2)}x faster than 1 ` +
+    `(${hostCores} cores would allow ${Math.min(2, hostCores).toFixed(2)}x): what this host gave two threads during the run, the ceiling for the 2-worker rows\n`,
 );
 
 // (b) overhead

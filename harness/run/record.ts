@@ -38,8 +38,9 @@ interface RecordBase {
   /** For fan_out: the REPORT lines of the child invocations, from the target's logs. */
   childReportLines: string[];
   /**
-   * Local emulator only: the CPU quotas of the environments running when this one was dispatched, summed, over the
-   * host's cores. Above 1 the host was oversubscribed and the row's timing is suspect. Null on AWS.
+   * Local emulator only: the peak, while this invocation ran, of the CPU quotas of the running environments (its
+   * fan-out children included) summed over the host's cores. Above 1 the host was oversubscribed and the row's timing
+   * is suspect. Null on AWS.
    */
   hostOversubscription: number | null;
   /** Wall time the client saw for the Invoke call. */

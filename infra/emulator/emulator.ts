@@ -103,6 +103,11 @@ export class Emulator {
     };
   }
 
+  notePressure(): void {
+    const value = this.oversubscription();
+    for (const env of this.environments) env.notePressure(value);
+  }
+
   oversubscription(): number {
     let running = 0;
     for (const env of this.environments) {

@@ -46,7 +46,7 @@ export interface InvocationOutcome {
   report: ReportFigures;
   /** The invocation's log lines, START to REPORT, for `LogType: Tail`. */
   logLines: string[];
-  /** Sum of the CPU quotas of the environments running at dispatch, over the host's cores. */
+  /** Peak, while this invocation ran, of the CPU quotas of the running environments summed over the host's cores. */
   oversubscription: number;
 }
 
@@ -69,6 +69,8 @@ export interface EnvironmentHost {
   /** Endpoint of the emulator's Lambda API, for AWS_ENDPOINT_URL_LAMBDA (fan_out invokes itself through it). */
   readonly endpoint: string;
   oversubscription(): number;
+  /** Called when an environment starts running: every invocation in flight notes the host's new load. */
+  notePressure(): void;
 }
 
 let envCounter = 0;
@@ -104,6 +106,12 @@ export class ExecutionEnvironment {
     envCounter += 1;
     this.id = `env-${process.pid}-${envCounter}`;
     this.logGroup = `/aws/lambda/${fn.name}`;
+  }
+
+  /** Raises the load the invocation in flight has seen (see InvocationOutcome.oversubscription). */
+  notePressure(value: number): void {
+    if (this.pending && !this.pending.settled)
+      this.pending.oversubscription = Math.max(this.pending.oversubscription, value);
   }
 
   get cpuQuota(): number | null {
@@ -176,7 +184,6 @@ export class ExecutionEnvironment {
   async invoke(requestId: string, payload: string): Promise<InvocationOutcome> {
     this.state = 'busy';
     this.lastUsedAt = Date.now();
-    const oversubscription = this.host.oversubscription();
     if (this.frozen) {
       this.handle?.thaw();
       this.frozen = false;
@@ -193,9 +200,11 @@ export class ExecutionEnvironment {
         resolve,
         timer: null,
         settled: false,
-        oversubscription,
+        oversubscription: 0,
       };
       this.pending = pending;
+      // This environment now runs: it and every other invocation in flight see the host's load, itself included.
+      this.host.notePressure();
       this.log(this.fn.logFormat === 'JSON' ? jsonStart(requestId) : startLine(requestId));
       if (this.initError) {
         // The runtime failed to import the handler: the first invocation fails with its error (Lambda's behaviour).

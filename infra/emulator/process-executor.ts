@@ -96,6 +96,13 @@ export class ProcessExecutor implements Executor {
     let oomAtExit = false;
     let peakAtExitMb: number | null = null;
     const exited = new Promise<EnvExit>((resolve) => {
+      // A process that could not be started at all (no /bin/sh, no such node) ends the environment the same way.
+      child.once('error', (error) => {
+        stderrTail += `\n${error.message}`;
+        if (child.exitCode === null && child.signalCode === null && child.pid === undefined) {
+          resolve({ code: null, signal: null });
+        }
+      });
       child.once('exit', (code, signal) => {
         oomAtExit = (group?.oomKills() ?? 0) > 0;
         const bytes = group?.peakBytes();

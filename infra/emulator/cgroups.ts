@@ -132,7 +132,8 @@ function ownCgroups(): Map<string, string> {
 
 function dirFor(mount: Mount, cgPath: string): string {
   const rel = mount.root !== '/' && cgPath.startsWith(mount.root) ? cgPath.slice(mount.root.length) : cgPath;
-  return path.join(mount.mountPoint, rel);
+  // resolve, not join: the root cgroup "/" must give the mount point itself, without a trailing slash.
+  return path.resolve(mount.mountPoint, `.${rel.startsWith('/') ? rel : `/${rel}`}`);
 }
 
 function hostCpuList(count: number): string {
@@ -233,45 +234,83 @@ function detectV1(baseName: string): CgroupSupport | string {
 
 // ---------- cgroup v2: one hierarchy, a delegated subtree with cpu, cpuset and memory enabled ----------
 
+function controllersAt(dir: string): string[] {
+  return (read(path.join(dir, 'cgroup.controllers')) ?? '').split(/\s+/).filter(Boolean);
+}
+
+/**
+ * Where the emulator's v2 groups go. cgroup v2's "no internal processes" rule: a group that enables controllers for
+ * its children may hold no process itself. The hierarchy's root is exempt, so as root (or at a container's own
+ * cgroup-namespace root) the base goes there. Otherwise this process's own cgroup must be delegated to it and hold
+ * nothing else: it moves into a leaf of its own, and nothing else is ever moved.
+ */
+function v2Base(mount: Mount, ownDir: string, baseName: string, wanted: string): string {
+  const enable = (dir: string) => write(path.join(dir, 'cgroup.subtree_control'), wanted);
+  const errors: string[] = [];
+  try {
+    enable(mount.mountPoint);
+    const base = path.join(mount.mountPoint, baseName);
+    sweepStale(mount.mountPoint);
+    mkdirSync(base, { recursive: true });
+    enable(base);
+    return base;
+  } catch (error) {
+    errors.push(`${mount.mountPoint}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  if (ownDir !== mount.mountPoint) {
+    const others = (read(path.join(ownDir, 'cgroup.procs')) ?? '')
+      .split('\n')
+      .filter((pid) => pid && Number(pid) !== process.pid);
+    if (others.length > 0) {
+      throw new Error(
+        `${errors.join('; ')}; ${ownDir} holds other processes (${others.length}): run under a delegated cgroup of its own, e.g. systemd-run --user --scope -p Delegate=yes npm run bench`,
+      );
+    }
+    try {
+      const leaf = path.join(ownDir, `${baseName}-main`);
+      mkdirSync(leaf, { recursive: true });
+      write(path.join(leaf, 'cgroup.procs'), String(process.pid));
+      enable(ownDir);
+      const base = path.join(ownDir, baseName);
+      sweepStale(ownDir);
+      mkdirSync(base, { recursive: true });
+      enable(base);
+      return base;
+    } catch (error) {
+      errors.push(`${ownDir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+  }
+  throw new Error(`cannot write a delegated subtree (${errors.join('; ')})`);
+}
+
 function detectV2(baseName: string): CgroupSupport | string {
   const mount = mounts().find((m) => m.type === 'cgroup2');
   if (!mount) return 'cgroup v2: not mounted';
   const own = ownCgroups().get('');
   if (own === undefined) return 'cgroup v2: this process is in no v2 cgroup';
   const ownDir = dirFor(mount, own);
-  const available = (read(path.join(ownDir, 'cgroup.controllers')) ?? '').split(' ');
-  const missing = ['cpu', 'cpuset', 'memory'].filter((c) => !available.includes(c));
+  const available = controllersAt(ownDir === mount.mountPoint ? mount.mountPoint : path.dirname(ownDir)).concat(
+    controllersAt(ownDir),
+  );
+  const missing = ['cpu', 'memory'].filter((c) => !available.includes(c));
   if (missing.length > 0) return `cgroup v2: controllers ${missing.join(', ')} not available at ${ownDir}`;
-  // The "no internal processes" rule: a group that enables controllers for its children holds no processes itself,
-  // so at the hierarchy's root we work directly, and elsewhere we first move this process into a leaf of its own.
-  const isRoot = ownDir === mount.mountPoint;
-  const base = path.join(ownDir, baseName);
-  sweepStale(ownDir);
+  // Without cpuset the quota and memory still apply; only the cores a function sees are not capped.
+  const withCpuset = available.includes('cpuset');
+  let base: string;
   try {
-    if (!isRoot) {
-      const leaf = path.join(ownDir, `${baseName}-main`);
-      mkdirSync(leaf, { recursive: true });
-      for (const pid of (read(path.join(ownDir, 'cgroup.procs')) ?? '').split('\n').filter(Boolean)) {
-        write(path.join(leaf, 'cgroup.procs'), pid);
-      }
-      write(path.join(ownDir, 'cgroup.subtree_control'), '+cpu +cpuset +memory');
-    } else {
-      write(path.join(ownDir, 'cgroup.subtree_control'), '+cpu +cpuset +memory');
-    }
-    mkdirSync(base, { recursive: true });
-    write(path.join(base, 'cgroup.subtree_control'), '+cpu +cpuset +memory');
+    base = v2Base(mount, ownDir, baseName, withCpuset ? '+cpu +cpuset +memory' : '+cpu +memory');
   } catch (error) {
-    return `cgroup v2: cannot delegate under ${ownDir} (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
+    return `cgroup v2: ${(error as Error).message}`;
   }
   return {
     mode: 'v2',
-    detail: `cgroup v2 under ${base}`,
+    detail: `cgroup v2 under ${base}${withCpuset ? '' : ' (no cpuset controller: visible cores not capped)'}`,
     enforced: true,
     create(id, limits) {
       const dir = path.join(base, id);
       mkdirSync(dir, { recursive: true });
       write(path.join(dir, 'cpu.max'), `${quotaUs(limits.cpus)} ${CFS_PERIOD_US}`);
-      write(path.join(dir, 'cpuset.cpus'), hostCpuList(limits.cores));
+      if (withCpuset) write(path.join(dir, 'cpuset.cpus'), hostCpuList(limits.cores));
       write(path.join(dir, 'memory.max'), String(limits.memoryMb * 1024 * 1024));
       if (existsSync(path.join(dir, 'memory.swap.max'))) write(path.join(dir, 'memory.swap.max'), '0');
       return {

@@ -98,17 +98,24 @@ export async function openTarget(o: TargetOptions): Promise<TargetSession> {
       ...(o.profile ? { profile: o.profile } : {}),
       ...(o.endpointUrl ? { endpoint: o.endpointUrl } : {}),
     };
+    // An endpoint that is not AWS's own (LocalStack, this project's emulator) measures an emulation: label it so.
+    const foreign = o.endpointUrl !== null && !/\.amazonaws\.com(\.cn)?$/.test(new URL(o.endpointUrl).hostname);
+    const status = foreign && o.endpointUrl ? await remoteEmulatorStatus(o.endpointUrl) : null;
     const lambda = new LambdaClient(config);
     const logs = new CloudWatchLogsClient(config);
+    if (status) captureEmulatorHeaders(lambda);
     return {
       kind: 'aws',
       region: o.region,
       lambda,
       logs,
-      emulated: false,
-      cpuEnforced: true,
+      emulated: foreign,
+      // Other emulators (LocalStack, moto) apply no CPU limit (LAMBDA_FACTS.md "Existing local emulators").
+      cpuEnforced: foreign ? status?.cpuEnforced === true : true,
       emulator: null,
-      description: `AWS Lambda in ${o.region}${o.profile ? ` (profile ${o.profile})` : ''}${o.endpointUrl ? ` via ${o.endpointUrl}` : ''}`,
+      description: foreign
+        ? `the AWS API at ${o.endpointUrl}, not AWS itself: ${status ? `a vcpu-bench emulator (${String(status.cgroupDetail ?? '')})` : 'an emulator without a CPU model, results are unthrottled'}`
+        : `AWS Lambda in ${o.region}${o.profile ? ` (profile ${o.profile})` : ''}${o.endpointUrl ? ` via ${o.endpointUrl}` : ''}`,
       close: async () => {
         lambda.destroy();
         logs.destroy();

@@ -13,10 +13,13 @@ export interface CliResult {
   stderr: string;
 }
 
-export function startCli(args: string[]): { child: ChildProcess; done: Promise<CliResult> } {
+export function startCli(
+  args: string[],
+  env: Record<string, string> = {},
+): { child: ChildProcess; done: Promise<CliResult> } {
   const child = spawn(process.execPath, [CLI, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', ...env },
   });
   let stdout = '';
   let stderr = '';
@@ -32,6 +35,6 @@ export function startCli(args: string[]): { child: ChildProcess; done: Promise<C
   return { child, done };
 }
 
-export function runCli(args: string[]): Promise<CliResult> {
-  return startCli(args).done;
+export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return startCli(args, env).done;
 }

@@ -40,6 +40,7 @@ export const INVOCATION_COLUMNS = [
   'digest_ok',
   'cost_usd',
   'started_at',
+  'host_oversubscription',
 ] as const;
 
 export type InvocationStatus = InvocationRecord['status'];
@@ -76,6 +77,8 @@ export interface InvocationRow {
   digest_ok: boolean | null;
   cost_usd: number | null;
   started_at: string;
+  /** Local emulator: peak running CPU quotas over host cores during the invocation; above 1, suspect. */
+  host_oversubscription: number | null;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -192,5 +195,6 @@ export function toInvocationRow(record: InvocationRecord, reports: ReadonlyMap<s
     digest_ok: digest === null || record.expectedDigest === null ? null : digest === record.expectedDigest,
     cost_usd: costUsd,
     started_at: record.startedAt,
+    host_oversubscription: record.hostOversubscription ?? null,
   };
 }

@@ -201,6 +201,7 @@ export function invocationRow(overrides: Partial<InvocationRow> = {}): Invocatio
     digest_ok: true,
     cost_usd: 0.00001,
     started_at: '2026-01-02T03:04:05.000Z',
+    host_oversubscription: null,
     ...overrides,
   };
 }

@@ -56,6 +56,7 @@ test('a row has exactly the documented columns, in order', () => {
       'digest_ok',
       'cost_usd',
       'started_at',
+      'host_oversubscription',
     ],
   );
 });

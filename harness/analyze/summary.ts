@@ -47,6 +47,7 @@ export const SUMMARY_COLUMNS = [
   'efficiency',
   'vcpu_share',
   'visible_cores',
+  'n_oversubscribed',
 ] as const;
 
 export interface SummaryRow {
@@ -81,6 +82,8 @@ export interface SummaryRow {
   efficiency: number | null;
   vcpu_share: number;
   visible_cores: number | null;
+  /** Warm rows measured while the local host was oversubscribed (host_oversubscription above 1). */
+  n_oversubscribed: number;
 }
 
 /**
@@ -193,6 +196,7 @@ function summarizeCell(rows: readonly InvocationRow[]): SummaryRow {
     efficiency: null,
     vcpu_share: share,
     visible_cores: visibleCores,
+    n_oversubscribed: warm.filter((r) => (r.host_oversubscription ?? 0) > 1).length,
   };
 }
 

@@ -11,6 +11,7 @@ import type { SummaryRow } from './summary.js';
 
 const EMULATED_MARK = '*';
 const UNENFORCED_MARK = '!';
+const OVERSUBSCRIBED_MARK = '^';
 
 function workloadKey(row: SummaryRow): string {
   return `${row.algorithm} cost ${row.cost}, ${row.items} items per invocation`;
@@ -25,7 +26,8 @@ function cellText(row: SummaryRow | undefined): string {
   const ms = row.median_ms === null ? '-' : `${row.median_ms.toFixed(1)} ms`;
   const speedup = row.speedup_vs_sequential === null ? '-' : `${row.speedup_vs_sequential.toFixed(2)}x`;
   const cost = row.cost_per_1k_items_usd === null ? '-' : `$${formatSignificant(row.cost_per_1k_items_usd, 4)}`;
-  return `${ms} ${speedup} ${cost}${row.cpu_enforced ? '' : ` ${UNENFORCED_MARK}`}`;
+  const marks = `${row.cpu_enforced ? '' : ` ${UNENFORCED_MARK}`}${row.n_oversubscribed > 0 ? ` ${OVERSUBSCRIBED_MARK}` : ''}`;
+  return `${ms} ${speedup} ${cost}${marks}`;
 }
 
 function renderGrid(header: string[], lines: string[][], leftAligned: number): string {
@@ -84,6 +86,11 @@ export function renderSummaryTable(summary: readonly SummaryRow[]): string {
   }
   if (summary.some((r) => !r.cpu_enforced)) {
     legend.push(`${UNENFORCED_MARK} CPU quota not enforced: ran unthrottled, not comparable with Lambda.`);
+  }
+  if (summary.some((r) => r.n_oversubscribed > 0)) {
+    legend.push(
+      `${OVERSUBSCRIBED_MARK} some warm invocations ran while the host was oversubscribed (see n_oversubscribed): they measure this host, not the CPU model.`,
+    );
   }
   return `${sections.join('\n\n')}\n\n${legend.join('\n')}\n`;
 }

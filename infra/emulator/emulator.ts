@@ -4,7 +4,7 @@
  * invocations and print real REPORT lines. Start it in-process with `startEmulator()` or from the CLI (`emulator`).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -249,6 +249,13 @@ export class Emulator {
     const p = url.pathname;
     let m: RegExpExecArray | null;
     if (p === '/vcpu-bench/status' && method === 'GET') return sendJson(res, 200, this.status());
+    m = /^\/vcpu-bench\/code\/([^/]+)$/.exec(p);
+    if (m && method === 'GET') {
+      // GetFunction's Code.Location: the deployment package, as AWS serves it from a presigned URL.
+      const zip = readFileSync(`${this.registry.get(m[1]).codeDir}.zip`);
+      res.writeHead(200, { 'content-type': 'application/zip', 'content-length': zip.length }).end(zip);
+      return;
+    }
     if (p === '/2016-08-19/account-settings' || p === '/2016-08-19/account-settings/') {
       return sendJson(res, 200, this.accountSettings());
     }

@@ -170,8 +170,10 @@ export class FunctionRegistry {
   }
 
   private storeZip(zip: Buffer): { sha: string; size: number; dir: string } {
-    const sha = createHash('sha256').update(zip).digest('base64');
-    const dir = path.join(this.codeRoot, createHash('sha256').update(zip).digest('hex').slice(0, 32));
+    const digest = createHash('sha256').update(zip).digest();
+    // Lambda's CodeSha256 is the base64 SHA-256 of the zip.
+    const sha = digest.toString('base64');
+    const dir = path.join(this.codeRoot, digest.toString('hex').slice(0, 32));
     if (!existsSync(dir)) {
       let files: Record<string, Uint8Array>;
       try {
@@ -191,6 +193,8 @@ export class FunctionRegistry {
         writeFileSync(target, bytes, { mode: 0o644 });
       }
       mkdirSync(dir, { recursive: true });
+      // Kept beside the unzipped code: GetFunction's Code.Location serves it back.
+      writeFileSync(`${dir}.zip`, zip);
     }
     return { sha, size: zip.length, dir };
   }

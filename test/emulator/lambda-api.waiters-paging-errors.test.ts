@@ -57,6 +57,10 @@ test('create goes Pending -> Active, and waitUntilFunctionActiveV2 sees it throu
   await deploy(t, 'other', echo); // uses waitUntilFunctionActiveV2
   const got = await t.lambda.send(new GetFunctionCommand({ FunctionName: 'waiter' }));
   assert.equal(got.Configuration?.State, 'Active');
+  // Code.Location serves the deployment package back, byte for byte.
+  const code = await fetch(got.Code?.Location ?? '');
+  assert.equal(code.status, 200);
+  assert.deepEqual(new Uint8Array(await code.arrayBuffer()), echo);
   assert.equal(got.Configuration?.FunctionArn, 'arn:aws:lambda:us-east-1:000000000000:function:waiter');
 });
 

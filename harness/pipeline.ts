@@ -189,6 +189,13 @@ export async function measure(
   try {
     const { runDir, manifest } = openRunDir(options, session, resumeId !== null);
     process.stderr.write(`run ${options.runId} on ${session.description}\nresults: ${runDir.dir}\n`);
+    const hostArch = process.arch === 'arm64' ? 'arm64' : 'x86_64';
+    const foreign = options.arch.filter((a) => a !== hostArch);
+    if (session.emulated && foreign.length > 0) {
+      process.stderr.write(
+        `note: ${foreign.join(', ')} functions run on this ${hostArch} host under the emulator: their rows carry the arch they were deployed with, but the CPU is this host's\n`,
+      );
+    }
     await deployStep(session, plan, role);
     const result = await runStep(session, plan, runDir, manifest, interrupts.signal);
     if (result.interrupted) {

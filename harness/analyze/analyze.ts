@@ -7,10 +7,12 @@ import path from 'node:path';
 import type { InvocationRecord } from '../run/record.js';
 import { invocationsCsv, summaryCsv } from './csv.js';
 import type { Exporter } from './exporter.js';
+import { summaryJson } from './json.js';
 import { invocationRecordProblem, isInvocationRecord } from './records.js';
 import { extractReportLines, parseReportLine, type ReportFields } from './report-line.js';
 import { type InvocationRow, toInvocationRow } from './rows.js';
 import { type SummaryRow, summarize } from './summary.js';
+import { summaryMarkdown } from './table.js';
 
 export const INVOCATIONS_FILE = 'invocations.jsonl';
 
@@ -113,6 +115,11 @@ export async function analyzeRun(runDir: string, opts: AnalyzeOptions = {}): Pro
   const reports = collectReports(records, opts.extraLogText);
   const invocations = records.map((record) => toInvocationRow(record, reports));
   const summary = summarize(invocations);
-  const files = [await writeExport(dir, invocationsCsv, invocations), await writeExport(dir, summaryCsv, summary)];
+  const files = [
+    await writeExport(dir, invocationsCsv, invocations),
+    await writeExport(dir, summaryCsv, summary),
+    await writeExport(dir, summaryJson, summary),
+    await writeExport(dir, summaryMarkdown, summary),
+  ];
   return { invocations, summary, files };
 }

@@ -97,3 +97,6 @@ export function renderSummaryTable(summary: readonly SummaryRow[]): string {
 
 /** The table behind the exporter interface, for callers that pick formats by name. */
 export const summaryTable: Exporter<SummaryRow> = { name: 'table', serialize: renderSummaryTable };
+
+/** The same table as a file beside the CSVs. */
+export const summaryMarkdown: Exporter<SummaryRow> = { name: 'summary.md', serialize: renderSummaryTable };

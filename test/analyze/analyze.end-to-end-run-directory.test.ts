@@ -119,7 +119,14 @@ test('analyzeRun: invocations.jsonl + a CloudWatch export -> invocations.csv and
     await writeFile(path.join(dir, 'invocations.jsonl'), jsonl(records) + truncated);
 
     const result = await analyzeRun(dir, { extraLogText: cloudWatchExport });
-    assert.deepEqual(result.files, [path.join(dir, 'invocations.csv'), path.join(dir, 'summary.csv')]);
+    assert.deepEqual(
+      result.files,
+      ['invocations.csv', 'summary.csv', 'summary.json', 'summary.md'].map((f) => path.join(dir, f)),
+    );
+    // summary.json holds the same rows as summary.csv, with typed values.
+    const json = JSON.parse(await readFile(path.join(dir, 'summary.json'), 'utf8')) as Array<Record<string, unknown>>;
+    assert.equal(json.length, result.summary.length);
+    assert.deepEqual(json[0], JSON.parse(JSON.stringify(result.summary[0])));
     assert.equal(result.invocations.length, records.length);
 
     // invocations.csv: one row per complete record, in file order, each traceable to its raw record.

@@ -90,7 +90,7 @@ test('analyze --logs picks up REPORT lines from a saved docker log', () => {
   const result = cli([dir, '--logs', log]);
   assert.equal(result.status, 0, result.stderr);
   assert.equal(result.stderr, '');
-  assert.ok(result.stdout.startsWith(`Wrote ${path.join(dir, 'invocations.csv')}, ${path.join(dir, 'summary.csv')}\n`));
+  assert.ok(result.stdout.startsWith(`Wrote ${path.join(dir, 'invocations.csv')}, ${path.join(dir, 'summary.csv')}, `));
   assert.match(result.stdout, /\| x86_64 +\| +1769 \|/, 'prints the summary table');
   assert.deepEqual(durationsIn(dir), durations);
 });

@@ -78,20 +78,56 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-/** Removes the base groups an emulator that died without cleaning up left beside ours (`vcpu-bench-<dead pid>`). */
-function sweepStale(parent: string): void {
-  let entries: string[];
+/** Base groups left by an emulator that died without cleaning up (`vcpu-bench-<dead pid>`), under `parent`. */
+function staleBases(parent: string): string[] {
   try {
-    entries = readdirSync(parent);
+    return readdirSync(parent)
+      .filter((name) => {
+        const m = /^vcpu-bench-(\d+)$/.exec(name);
+        return m !== null && Number(m[1]) !== process.pid && !pidAlive(Number(m[1]));
+      })
+      .map((name) => path.join(parent, name));
   } catch {
-    return;
+    return [];
   }
-  for (const name of entries) {
-    const m = /^vcpu-bench-(\d+)$/.exec(name);
-    if (!m || Number(m[1]) === process.pid || pidAlive(Number(m[1]))) continue;
-    const base = path.join(parent, name);
-    for (const env of readdirSync(base, { withFileTypes: true }))
-      if (env.isDirectory()) tryRmdir(path.join(base, env.name));
+}
+
+function envDirs(base: string): string[] {
+  try {
+    return readdirSync(base, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => path.join(base, e.name));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Cleans up after emulators that died without doing so (killed with SIGKILL, say): their environments may still be
+ * running, or frozen forever. Thaw them, kill them, wait a moment for the kernel to empty their groups, remove them.
+ */
+function sweepStale(parents: string[]): void {
+  const bases = parents.flatMap(staleBases);
+  if (bases.length === 0) return;
+  for (const dir of bases.flatMap(envDirs)) {
+    try {
+      if (existsSync(path.join(dir, 'freezer.state'))) write(path.join(dir, 'freezer.state'), 'THAWED');
+      if (existsSync(path.join(dir, 'cgroup.freeze'))) write(path.join(dir, 'cgroup.freeze'), '0');
+    } catch {
+      // not ours to thaw, or gone
+    }
+    for (const pid of (read(path.join(dir, 'cgroup.procs')) ?? '').split('\n').filter(Boolean)) {
+      try {
+        process.kill(Number(pid), 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+  // Start-up only, and only when something was left behind: a short synchronous wait for the kills to land.
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+  for (const base of bases) {
+    for (const dir of envDirs(base)) tryRmdir(dir);
     tryRmdir(base);
   }
 }
@@ -153,11 +189,15 @@ function detectV1(baseName: string): CgroupSupport | string {
   const all = mounts().filter((m) => m.type === 'cgroup');
   const own = ownCgroups();
   const bases = new Map<V1Controller, string>();
+  const parentOf = (c: V1Controller) => {
+    const mount = all.find((m) => m.options.includes(c));
+    return mount ? dirFor(mount, own.get(c) ?? '/') : null;
+  };
+  sweepStale(V1_CONTROLLERS.map(parentOf).filter((p): p is string => p !== null));
   for (const c of V1_CONTROLLERS) {
     const mount = all.find((m) => m.options.includes(c));
     if (!mount) return `cgroup v1: no ${c} hierarchy mounted`;
     const base = path.join(dirFor(mount, own.get(c) ?? '/'), baseName);
-    sweepStale(path.dirname(base));
     try {
       mkdirSync(base, { recursive: true });
       if (c === 'cpuset') {
@@ -250,7 +290,7 @@ function v2Base(mount: Mount, ownDir: string, baseName: string, wanted: string):
   try {
     enable(mount.mountPoint);
     const base = path.join(mount.mountPoint, baseName);
-    sweepStale(mount.mountPoint);
+    sweepStale([mount.mountPoint]);
     mkdirSync(base, { recursive: true });
     enable(base);
     return base;
@@ -272,7 +312,7 @@ function v2Base(mount: Mount, ownDir: string, baseName: string, wanted: string):
       write(path.join(leaf, 'cgroup.procs'), String(process.pid));
       enable(ownDir);
       const base = path.join(ownDir, baseName);
-      sweepStale(ownDir);
+      sweepStale([ownDir]);
       mkdirSync(base, { recursive: true });
       enable(base);
       return base;

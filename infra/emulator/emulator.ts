@@ -34,7 +34,14 @@ export interface EmulatorStatus {
   cpuEnforced: boolean;
   hostCores: number;
   concurrency: number;
-  environments: Array<{ id: string; functionName: string; state: string; frozen: boolean; cpuQuota: number | null }>;
+  environments: Array<{
+    id: string;
+    functionName: string;
+    state: string;
+    frozen: boolean;
+    cpuQuota: number | null;
+    pid: number | null;
+  }>;
   /** Sum of the CPU quotas of the environments not frozen, over the host's cores: above 1 the host is oversubscribed. */
   oversubscription: number;
 }
@@ -98,6 +105,7 @@ export class Emulator {
         state: e.state,
         frozen: e.frozen,
         cpuQuota: e.cpuQuota,
+        pid: e.pid,
       })),
       oversubscription: this.oversubscription(),
     };

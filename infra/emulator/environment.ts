@@ -114,6 +114,10 @@ export class ExecutionEnvironment {
       this.pending.oversubscription = Math.max(this.pending.oversubscription, value);
   }
 
+  get pid(): number | null {
+    return this.handle?.pid ?? null;
+  }
+
   get cpuQuota(): number | null {
     return this.handle?.cpuQuota ?? null;
   }

@@ -33,6 +33,16 @@ if (!api) {
   process.exit(1);
 }
 const [host, portText] = api.split(':');
+
+// The environment lives only as long as the emulator that started it. If it is gone (killed, crashed), this process
+// is an orphan: its Runtime API and the pipe its output goes to are gone with it. Exit instead of running on.
+const parentPid = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parentPid) process.exit(1);
+}, 1000).unref();
+const exitOnBrokenPipe = () => process.exit(1);
+process.stdout.on('error', exitOnBrokenPipe);
+process.stderr.on('error', exitOnBrokenPipe);
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 const jsonLogs = process.env.AWS_LAMBDA_LOG_FORMAT === 'JSON';
 let currentRequestId: string | undefined;
@@ -170,8 +180,12 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const env = process.env;
+  let failing = false;
   process.on('uncaughtException', (error) => {
-    // As the managed runtime does: the invocation fails with the error, and the process exits.
+    // As the managed runtime does: the invocation fails with the error, and the process exits. Once only: a failure
+    // while reporting the failure must not loop.
+    if (failing) process.exit(129);
+    failing = true;
     emit('ERROR', ['Uncaught Exception', error]);
     const id = currentRequestId;
     const done = () => process.exit(129);
@@ -179,7 +193,13 @@ async function main(): Promise<void> {
     else done();
   });
   for (;;) {
-    const next = await request('GET', '/2018-06-01/runtime/invocation/next');
+    let next: Awaited<ReturnType<typeof request>>;
+    try {
+      next = await request('GET', '/2018-06-01/runtime/invocation/next');
+    } catch {
+      // The Runtime API is gone: so is the environment.
+      process.exit(1);
+    }
     const requestId = String(next.headers['lambda-runtime-aws-request-id']);
     const deadlineMs = Number(next.headers['lambda-runtime-deadline-ms']);
     currentRequestId = requestId;

@@ -3,20 +3,11 @@ import { test } from 'node:test';
 import { ConfigError } from '../../harness/cli/errors.js';
 import { resolveSweepOptions } from '../../harness/cli/options.js';
 import { costGuard, planSweep } from '../../harness/plan/plan.js';
+import { HAND_WORKED_CALIBRATION, HAND_WORKED_FLAGS } from './fixtures.js';
 
 // The sweep of plan.counts-and-usd-hand-computed.test.ts: $0.0023454 at --max-reps.
-const flags = {
-  target: 'aws',
-  arch: 'x86_64,arm64',
-  memory: '1024,3538',
-  modes: 'sequential,worker_threads,fan_out',
-  workers: '1,3',
-  items: '4',
-  'min-reps': '2',
-  'max-reps': '5',
-  'run-id': 'guard',
-};
-const calibration = { msPerItemAtOneVcpu: 100 };
+const flags = { ...HAND_WORKED_FLAGS, 'run-id': 'guard' };
+const calibration = HAND_WORKED_CALIBRATION;
 
 test('an AWS sweep estimated above --max-cost-usd is refused without --yes', () => {
   const o = resolveSweepOptions({ ...flags, 'max-cost-usd': '0.002' });

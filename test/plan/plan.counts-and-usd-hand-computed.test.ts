@@ -18,25 +18,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { resolveSweepOptions } from '../../harness/cli/options.js';
 import { planSweep } from '../../harness/plan/plan.js';
+import { HAND_WORKED_CALIBRATION, HAND_WORKED_FLAGS } from './fixtures.js';
 
 const X86_USD_PER_GB_S = 0.0000166667;
 const ARM_USD_PER_GB_S = 0.0000133334;
 const USD_PER_REQUEST = 0.0000002;
 
-const options = resolveSweepOptions({
-  target: 'aws',
-  arch: 'x86_64,arm64',
-  memory: '1024,3538',
-  modes: 'sequential,worker_threads,fan_out',
-  workers: '1,3',
-  items: '4',
-  'min-reps': '2',
-  'max-reps': '5',
-  warmup: '1',
-  concurrency: '2',
-  'run-id': 'hand',
-});
-const plan = planSweep(options, { msPerItemAtOneVcpu: 100 });
+const options = resolveSweepOptions({ ...HAND_WORKED_FLAGS, warmup: '1', concurrency: '2', 'run-id': 'hand' });
+const plan = planSweep(options, HAND_WORKED_CALIBRATION);
 
 function close(actual: number, expected: number, what: string): void {
   assert.ok(Math.abs(actual - expected) < 1e-9 * Math.max(1, Math.abs(expected)), `${what}: ${actual} != ${expected}`);

@@ -2,20 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { resolveSweepOptions } from '../../harness/cli/options.js';
 import { planSweep, renderPlan } from '../../harness/plan/plan.js';
+import { HAND_WORKED_CALIBRATION, HAND_WORKED_FLAGS } from './fixtures.js';
 
-const o = resolveSweepOptions({
-  target: 'aws',
-  arch: 'x86_64,arm64',
-  memory: '1024,3538',
-  modes: 'sequential,worker_threads,fan_out',
-  workers: '1,3',
-  items: '4',
-  'min-reps': '2',
-  'max-reps': '5',
-  concurrency: '2',
-  'run-id': 'render',
-});
-const text = renderPlan(planSweep(o, { msPerItemAtOneVcpu: 100 }));
+const o = resolveSweepOptions({ ...HAND_WORKED_FLAGS, concurrency: '2', 'run-id': 'render' });
+const text = renderPlan(planSweep(o, HAND_WORKED_CALIBRATION));
 
 test('the rendered plan says its figures are estimates', () => {
   assert.match(text, /ESTIMATES: every duration, cost and time below comes from a model/);

@@ -79,10 +79,13 @@ const event = { mode: 'worker_threads', items: 8, algorithm: 'pbkdf2', cost: 50_
 const zip = readFileSync(await ensureBundle());
 const REFERENCE_MB = 10240;
 const configs = [...MEMORIES, REFERENCE_MB].flatMap((memoryMb) => WORKERS.map((workers) => ({ memoryMb, workers })));
-for (const memoryMb of [...MEMORIES, REFERENCE_MB]) await create(`fidelity-${memoryMb}`, zip, memoryMb);
+// One function per configuration: each keeps its own warm environment and worker pool while the rounds interleave
+// (one function alternating between 1 and 2 workers would rebuild its pool on every call).
+const fnName = (c: { memoryMb: number; workers: number }) => `fidelity-${c.memoryMb}-w${c.workers}`;
+for (const c of configs) await create(fnName(c), zip, c.memoryMb);
 for (const c of configs) {
   // Cold start, then the pool's first use: neither is measured.
-  for (let i = 0; i < 2; i++) await invoke(`fidelity-${c.memoryMb}`, { ...event, workers: c.workers });
+  for (let i = 0; i < 2; i++) await invoke(fnName(c), { ...event, workers: c.workers });
 }
 const samples = new Map<string, number[]>(configs.map((c) => [`${c.memoryMb}/${c.workers}`, []]));
 // CPUs' worth the workload got: its CPU time (all threads) over its wall time, both measured inside the function.
@@ -90,7 +93,7 @@ const samples = new Map<string, number[]>(configs.map((c) => [`${c.memoryMb}/${c
 const effectiveCpus = new Map<string, number[]>(configs.map((c) => [`${c.memoryMb}/${c.workers}`, []]));
 for (let round = 0; round < ROUNDS; round++) {
   for (const c of configs) {
-    const { report, body } = await invoke(`fidelity-${c.memoryMb}`, { ...event, workers: c.workers });
+    const { report, body } = await invoke(fnName(c), { ...event, workers: c.workers });
     if (report) samples.get(`${c.memoryMb}/${c.workers}`)?.push(report.durationMs);
     const cpuMs = Number(body.cpuUserMs) + Number(body.cpuSystemMs);
     const wallMs = Number(body.workloadMs);

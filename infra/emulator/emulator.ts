@@ -188,7 +188,14 @@ export class Emulator {
     );
     env.state = 'busy';
     this.environments.add(env);
-    await env.start();
+    try {
+      await env.start();
+    } catch (error) {
+      // An environment that could not start must not linger as busy.
+      env.kill();
+      this.environments.delete(env);
+      throw error;
+    }
     return env;
   }
 

@@ -4,9 +4,10 @@
  * controller) and v2 (one delegated subtree) are both supported; detection tries what the host lets us write and
  * says why when neither works. Nothing here pretends: `enforced` is false whenever the quota is not applied.
  */
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { type CgroupMount, cgroupDir, cgroupMounts, ownCgroups, readProcText } from '../../workloads/cgroup-paths.js';
 
 // Lambda enforces the CPU quota in short periods (LAMBDA_FACTS.md "Memory and CPU": 20 ms reported).
 export const CFS_PERIOD_US = Number(process.env.VCPU_BENCH_CFS_PERIOD_US ?? 20_000);
@@ -45,14 +46,6 @@ export interface CgroupSupport {
   create(id: string, limits: EnvLimits): EnvCgroup | null;
   /** Removes the emulator's base cgroups (call after every environment is gone); true when they are gone. */
   dispose(): boolean;
-}
-
-function read(file: string): string | null {
-  try {
-    return readFileSync(file, 'utf8').trim();
-  } catch {
-    return null;
-  }
 }
 
 function write(file: string, value: string): void {
@@ -116,7 +109,7 @@ function sweepStale(parents: string[]): void {
     } catch {
       // not ours to thaw, or gone
     }
-    for (const pid of (read(path.join(dir, 'cgroup.procs')) ?? '').split('\n').filter(Boolean)) {
+    for (const pid of (readProcText(path.join(dir, 'cgroup.procs')) ?? '').split('\n').filter(Boolean)) {
       try {
         process.kill(Number(pid), 'SIGKILL');
       } catch {
@@ -130,46 +123,6 @@ function sweepStale(parents: string[]): void {
     for (const dir of envDirs(base)) tryRmdir(dir);
     tryRmdir(base);
   }
-}
-
-interface Mount {
-  type: 'cgroup' | 'cgroup2';
-  root: string;
-  mountPoint: string;
-  options: string[];
-}
-
-function mounts(): Mount[] {
-  const text = read('/proc/self/mountinfo') ?? '';
-  const out: Mount[] = [];
-  for (const line of text.split('\n')) {
-    const [left, right] = line.split(' - ');
-    if (!left || !right) continue;
-    const fields = left.split(' ');
-    const [type, , superOpts] = right.split(' ');
-    if ((type === 'cgroup' || type === 'cgroup2') && fields[3] && fields[4]) {
-      out.push({ type, root: fields[3], mountPoint: fields[4], options: (superOpts ?? '').split(',') });
-    }
-  }
-  return out;
-}
-
-/** The process's own cgroup path per v1 controller, and for v2 under the key ''. */
-function ownCgroups(): Map<string, string> {
-  const map = new Map<string, string>();
-  for (const line of (read('/proc/self/cgroup') ?? '').split('\n')) {
-    const [id, controllers, cgPath] = line.split(':');
-    if (id === undefined || controllers === undefined || cgPath === undefined) continue;
-    if (id === '0' && controllers === '') map.set('', cgPath);
-    else for (const c of controllers.split(',')) map.set(c, cgPath);
-  }
-  return map;
-}
-
-function dirFor(mount: Mount, cgPath: string): string {
-  const rel = mount.root !== '/' && cgPath.startsWith(mount.root) ? cgPath.slice(mount.root.length) : cgPath;
-  // resolve, not join: the root cgroup "/" must give the mount point itself, without a trailing slash.
-  return path.resolve(mount.mountPoint, `.${rel.startsWith('/') ? rel : `/${rel}`}`);
 }
 
 function hostCpuList(count: number): string {
@@ -186,24 +139,24 @@ const V1_CONTROLLERS = ['cpu', 'cpuset', 'memory', 'freezer'] as const;
 type V1Controller = (typeof V1_CONTROLLERS)[number];
 
 function detectV1(baseName: string): CgroupSupport | string {
-  const all = mounts().filter((m) => m.type === 'cgroup');
+  const all = cgroupMounts().filter((m) => m.type === 'cgroup');
   const own = ownCgroups();
   const bases = new Map<V1Controller, string>();
   const parentOf = (c: V1Controller) => {
     const mount = all.find((m) => m.options.includes(c));
-    return mount ? dirFor(mount, own.get(c) ?? '/') : null;
+    return mount ? cgroupDir(mount, own.get(c) ?? '/') : null;
   };
   sweepStale(V1_CONTROLLERS.map(parentOf).filter((p): p is string => p !== null));
   for (const c of V1_CONTROLLERS) {
     const mount = all.find((m) => m.options.includes(c));
     if (!mount) return `cgroup v1: no ${c} hierarchy mounted`;
-    const base = path.join(dirFor(mount, own.get(c) ?? '/'), baseName);
+    const base = path.join(cgroupDir(mount, own.get(c) ?? '/'), baseName);
     try {
       mkdirSync(base, { recursive: true });
       if (c === 'cpuset') {
         // A cpuset group takes tasks only once it has cpus and mems: inherit the parent's.
-        write(path.join(base, 'cpuset.cpus'), read(path.join(path.dirname(base), 'cpuset.cpus')) ?? '0');
-        write(path.join(base, 'cpuset.mems'), read(path.join(path.dirname(base), 'cpuset.mems')) ?? '0');
+        write(path.join(base, 'cpuset.cpus'), readProcText(path.join(path.dirname(base), 'cpuset.cpus')) ?? '0');
+        write(path.join(base, 'cpuset.mems'), readProcText(path.join(path.dirname(base), 'cpuset.mems')) ?? '0');
       }
     } catch (error) {
       return `cgroup v1: cannot write ${base} (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
@@ -224,7 +177,7 @@ function detectV1(baseName: string): CgroupSupport | string {
       write(path.join(dirs.cpu, 'cpu.cfs_period_us'), String(CFS_PERIOD_US));
       write(path.join(dirs.cpu, 'cpu.cfs_quota_us'), String(quotaUs(limits.cpus)));
       write(path.join(dirs.cpuset, 'cpuset.cpus'), hostCpuList(limits.cores));
-      write(path.join(dirs.cpuset, 'cpuset.mems'), read(path.join(baseOf('cpuset'), 'cpuset.mems')) ?? '0');
+      write(path.join(dirs.cpuset, 'cpuset.mems'), readProcText(path.join(baseOf('cpuset'), 'cpuset.mems')) ?? '0');
       const bytes = String(limits.memoryMb * 1024 * 1024);
       write(path.join(dirs.memory, 'memory.limit_in_bytes'), bytes);
       // Without a swap limit the group could page out instead of meeting the OOM killer; not every kernel has it.
@@ -241,15 +194,15 @@ function detectV1(baseName: string): CgroupSupport | string {
         freeze: () => write(freezerState, 'FROZEN'),
         thaw: () => write(freezerState, 'THAWED'),
         peakBytes: () => {
-          const v = read(path.join(dirs.memory, 'memory.max_usage_in_bytes'));
+          const v = readProcText(path.join(dirs.memory, 'memory.max_usage_in_bytes'));
           return v === null ? null : Number(v);
         },
         oomKills: () => {
-          const text = read(path.join(dirs.memory, 'memory.oom_control')) ?? '';
+          const text = readProcText(path.join(dirs.memory, 'memory.oom_control')) ?? '';
           const match = /oom_kill (\d+)/.exec(text);
           if (match) return Number(match[1]);
           // Kernels before 4.13 lack oom_kill: a hit of the limit is the best sign there is.
-          return Number(read(path.join(dirs.memory, 'memory.failcnt')) ?? 0) > 0 ? 1 : 0;
+          return Number(readProcText(path.join(dirs.memory, 'memory.failcnt')) ?? 0) > 0 ? 1 : 0;
         },
         killAll: () => {
           try {
@@ -257,7 +210,7 @@ function detectV1(baseName: string): CgroupSupport | string {
           } catch {
             // already gone
           }
-          for (const pid of (read(path.join(dirs.memory, 'cgroup.procs')) ?? '').split('\n').filter(Boolean)) {
+          for (const pid of (readProcText(path.join(dirs.memory, 'cgroup.procs')) ?? '').split('\n').filter(Boolean)) {
             try {
               process.kill(Number(pid), 'SIGKILL');
             } catch {
@@ -275,7 +228,7 @@ function detectV1(baseName: string): CgroupSupport | string {
 // ---------- cgroup v2: one hierarchy, a delegated subtree with cpu, cpuset and memory enabled ----------
 
 function controllersAt(dir: string): string[] {
-  return (read(path.join(dir, 'cgroup.controllers')) ?? '').split(/\s+/).filter(Boolean);
+  return (readProcText(path.join(dir, 'cgroup.controllers')) ?? '').split(/\s+/).filter(Boolean);
 }
 
 /**
@@ -284,7 +237,7 @@ function controllersAt(dir: string): string[] {
  * cgroup-namespace root) the base goes there. Otherwise this process's own cgroup must be delegated to it and hold
  * nothing else: it moves into a leaf of its own, and nothing else is ever moved.
  */
-function v2Base(mount: Mount, ownDir: string, baseName: string, wanted: string): string {
+function v2Base(mount: CgroupMount, ownDir: string, baseName: string, wanted: string): string {
   const enable = (dir: string) => write(path.join(dir, 'cgroup.subtree_control'), wanted);
   const errors: string[] = [];
   try {
@@ -298,7 +251,7 @@ function v2Base(mount: Mount, ownDir: string, baseName: string, wanted: string):
     errors.push(`${mount.mountPoint}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
   if (ownDir !== mount.mountPoint) {
-    const others = (read(path.join(ownDir, 'cgroup.procs')) ?? '')
+    const others = (readProcText(path.join(ownDir, 'cgroup.procs')) ?? '')
       .split('\n')
       .filter((pid) => pid && Number(pid) !== process.pid);
     if (others.length > 0) {
@@ -324,11 +277,11 @@ function v2Base(mount: Mount, ownDir: string, baseName: string, wanted: string):
 }
 
 function detectV2(baseName: string): CgroupSupport | string {
-  const mount = mounts().find((m) => m.type === 'cgroup2');
+  const mount = cgroupMounts().find((m) => m.type === 'cgroup2');
   if (!mount) return 'cgroup v2: not mounted';
   const own = ownCgroups().get('');
   if (own === undefined) return 'cgroup v2: this process is in no v2 cgroup';
-  const ownDir = dirFor(mount, own);
+  const ownDir = cgroupDir(mount, own);
   const available = controllersAt(ownDir === mount.mountPoint ? mount.mountPoint : path.dirname(ownDir)).concat(
     controllersAt(ownDir),
   );
@@ -359,17 +312,17 @@ function detectV2(baseName: string): CgroupSupport | string {
         thaw: () => write(path.join(dir, 'cgroup.freeze'), '0'),
         peakBytes: () => {
           // memory.peak exists from Linux 5.19.
-          const v = read(path.join(dir, 'memory.peak'));
+          const v = readProcText(path.join(dir, 'memory.peak'));
           return v === null ? null : Number(v);
         },
-        oomKills: () => Number(/oom_kill (\d+)/.exec(read(path.join(dir, 'memory.events')) ?? '')?.[1] ?? 0),
+        oomKills: () => Number(/oom_kill (\d+)/.exec(readProcText(path.join(dir, 'memory.events')) ?? '')?.[1] ?? 0),
         killAll: () => {
           if (existsSync(path.join(dir, 'cgroup.kill'))) {
             appendFileSync(path.join(dir, 'cgroup.kill'), '1');
             return;
           }
           write(path.join(dir, 'cgroup.freeze'), '0');
-          for (const pid of (read(path.join(dir, 'cgroup.procs')) ?? '').split('\n').filter(Boolean)) {
+          for (const pid of (readProcText(path.join(dir, 'cgroup.procs')) ?? '').split('\n').filter(Boolean)) {
             try {
               process.kill(Number(pid), 'SIGKILL');
             } catch {
@@ -404,7 +357,7 @@ export function detectCgroups(preference: CgroupPreference = 'auto'): CgroupSupp
       ? ['v1']
       : preference === 'v2'
         ? ['v2']
-        : mounts().some((m) => m.type === 'cgroup')
+        : cgroupMounts().some((m) => m.type === 'cgroup')
           ? ['v1', 'v2']
           : ['v2', 'v1'];
   for (const mode of order) {

@@ -174,7 +174,7 @@ export function parseReportLine(line: string): ReportFields | null {
 }
 
 /** Log messages of a CloudWatch FilterLogEvents / GetLogEvents JSON answer (`{"events":[{"message":...}]}`). */
-function cloudWatchMessages(text: string): string[] | null {
+export function cloudWatchMessages(text: string): string[] | null {
   const trimmed = text.trim();
   if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) return null;
   let value: unknown;
@@ -190,6 +190,14 @@ function cloudWatchMessages(text: string): string[] | null {
     if (isRecord(event) && typeof event.message === 'string') messages.push(event.message);
   }
   return messages;
+}
+
+/**
+ * A log as plain lines, so two logs can be joined into one text: a FilterLogEvents or GetLogEvents JSON answer
+ * becomes its messages, one after another; anything else is already lines.
+ */
+export function asPlainLog(text: string): string {
+  return cloudWatchMessages(text)?.join('\n') ?? text;
 }
 
 /**

@@ -5,12 +5,12 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { INVOCATIONS_FILE, parseInvocationsJsonl } from '../analyze/analyze.js';
 import type { SweepOptions } from '../cli/options.js';
 import { REPO_ROOT } from '../paths.js';
 import type { InvocationRecord } from './record.js';
 
 export const RUN_FILE = 'run.json';
-export const INVOCATIONS_FILE = 'invocations.jsonl';
 
 export interface RunManifest {
   runId: string;
@@ -85,24 +85,13 @@ export class RunDir {
     appendFileSync(path.join(this.dir, INVOCATIONS_FILE), `${JSON.stringify(record)}\n`);
   }
 
-  /** The records already written; a last line cut off by a kill is ignored (and completed on the next append). */
+  /** The records already written; a last line cut off by a kill is skipped (and completed on the next append). */
   readRecords(): InvocationRecord[] {
     const file = path.join(this.dir, INVOCATIONS_FILE);
     if (!existsSync(file)) return [];
     const text = readFileSync(file, 'utf8');
-    const lines = text.split('\n');
-    const records: InvocationRecord[] = [];
-    for (const [i, line] of lines.entries()) {
-      if (line.trim() === '') continue;
-      try {
-        records.push(JSON.parse(line) as InvocationRecord);
-      } catch (error) {
-        if (i === lines.length - 1) break;
-        throw new Error(`${file}:${i + 1}: not valid JSON (${(error as Error).message})`);
-      }
-    }
     // A torn last line has no newline: start the next record on a line of its own.
     if (text.length > 0 && !text.endsWith('\n')) appendFileSync(file, '\n');
-    return records;
+    return parseInvocationsJsonl(text, file);
   }
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { AnalyzeError, analyzeRun, INVOCATIONS_FILE, parseInvocationsJsonl } from '../../analyze/analyze.js';
 import { CLOUDWATCH_REPORTS_FILE, saveRunReportLines } from '../../analyze/cloudwatch.js';
+import { asPlainLog } from '../../analyze/report-line.js';
 import { renderSummaryTable } from '../../analyze/table.js';
 import { openTarget } from '../../target/target.js';
 import { SWEEP_OPTIONS } from '../common-options.js';
@@ -52,31 +53,6 @@ async function logsFileText(value: unknown): Promise<string | undefined> {
   } catch (error: unknown) {
     throw new ConfigError(`--logs ${value}: cannot read it (${errnoCode(error)})`, { cause: error });
   }
-}
-
-/**
- * A log as plain lines, so two logs can be joined into the one text analyzeRun reads: a FilterLogEvents or
- * GetLogEvents JSON answer becomes its messages, one after another (the same reading extractReportLines gives it);
- * anything else is already lines.
- */
-function asPlainLog(text: string): string {
-  const trimmed = text.trim();
-  if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) return text;
-  let value: unknown;
-  try {
-    value = JSON.parse(trimmed);
-  } catch {
-    return text;
-  }
-  const events = typeof value === 'object' && value !== null && 'events' in value ? value.events : value;
-  if (!Array.isArray(events)) return text;
-  const messages: string[] = [];
-  for (const event of events) {
-    if (typeof event === 'object' && event !== null && 'message' in event && typeof event.message === 'string') {
-      messages.push(event.message);
-    }
-  }
-  return messages.join('\n');
 }
 
 /** The saved CloudWatch REPORT lines of an earlier `analyze --cloudwatch`, or undefined when there are none. */

@@ -119,14 +119,20 @@ export function toRecord(
   return { ...common, status: 'ok', response: outcome.body };
 }
 
+/**
+ * The REPORT Duration a record adds to the stopping rule: successful and warm only. A cold start inside the measured
+ * reps (an environment recycled) is recorded, and kept out of the statistics.
+ */
+function warmDurationMs(record: InvocationRecord): number | null {
+  if (record.status !== 'ok' || !record.reportLine) return null;
+  const report = parseReportLine(record.reportLine);
+  return report && report.initDurationMs === null ? report.durationMs : null;
+}
+
 /** What a cell's earlier records (from an interrupted run) contribute: its warm durations, reps and failures. */
 function priorState(records: InvocationRecord[]): { durations: number[]; reps: number; failures: number } {
   const measured = records.filter((r) => !r.warmup);
-  const durations: number[] = [];
-  for (const r of measured) {
-    const report = r.reportLine ? parseReportLine(r.reportLine) : null;
-    if (r.status === 'ok' && report && report.initDurationMs === null) durations.push(report.durationMs);
-  }
+  const durations = measured.map(warmDurationMs).filter((d): d is number => d !== null);
   return { durations, reps: measured.length, failures: measured.filter((r) => r.status !== 'ok').length };
 }
 
@@ -178,13 +184,9 @@ async function runCell(input: SweepInput, cell: PlannedCell, prior: InvocationRe
     state.reps += 1;
     result.invocations += 1;
     input.progress?.onInvocation?.(cell, record);
-    if (record.status !== 'ok') {
-      result.failures += 1;
-      continue;
-    }
-    const report = record.reportLine ? parseReportLine(record.reportLine) : null;
-    // A cold start inside the measured reps (an environment recycled) is recorded, and kept out of the statistics.
-    if (report && report.initDurationMs === null) result.durationsMs.push(report.durationMs);
+    if (record.status !== 'ok') result.failures += 1;
+    const durationMs = warmDurationMs(record);
+    if (durationMs !== null) result.durationsMs.push(durationMs);
   }
   return result;
 }

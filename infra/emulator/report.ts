@@ -3,19 +3,18 @@
  * JSON format (LAMBDA_FACTS.md "The REPORT line", "JSON log format").
  */
 
+import type { ReportFields } from '../../harness/analyze/report-line.js';
+
 export type InvocationStatus = 'success' | 'error' | 'timeout';
 
-export interface ReportFigures {
-  requestId: string;
-  durationMs: number;
-  /** Billed Duration: ceil(Duration), and on a cold start ceil(Duration + Init Duration) (billing since 2025-08-01). */
-  billedDurationMs: number;
-  memorySizeMb: number;
-  maxMemoryUsedMb: number;
-  initDurationMs: number | null;
-  status: InvocationStatus;
-  errorType: string | null;
-}
+/**
+ * What the emulator writes: the fields the analyzer reads back (harness/analyze/report-line.ts), less SnapStart's.
+ * Billed Duration is ceil(Duration), and on a cold start ceil(Duration + Init Duration) (billing since 2025-08-01).
+ */
+export type ReportFigures = Pick<
+  ReportFields,
+  'requestId' | 'durationMs' | 'billedDurationMs' | 'memorySizeMb' | 'maxMemoryUsedMb' | 'initDurationMs' | 'errorType'
+> & { status: InvocationStatus };
 
 export function billedDuration(durationMs: number, initDurationMs: number | null): number {
   return Math.max(1, Math.ceil(durationMs + (initDurationMs ?? 0)));

@@ -8,10 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-
-/** This file runs from dist/test/cli/, the CLI from dist/harness/cli/. */
-const CLI = fileURLToPath(new URL('../../harness/cli/main.js', import.meta.url));
+import { CLI } from '../support/cli.js';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'vcpu-bench-cli-'));
 after(() => rmSync(root, { recursive: true, force: true }));

@@ -5,11 +5,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { SWEEP_FLAGS } from '../../harness/cli/options.js';
 import type { Plan } from '../../harness/plan/plan.js';
+import { CLI } from '../support/cli.js';
 
-const CLI = fileURLToPath(new URL('../../harness/cli/main.js', import.meta.url));
 const cwd = mkdtempSync(path.join(os.tmpdir(), 'vcpu-bench-plan-'));
 after(() => rmSync(cwd, { recursive: true, force: true }));
 

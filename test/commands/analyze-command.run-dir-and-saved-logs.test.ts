@@ -9,11 +9,10 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { InvocationRecord } from '../../harness/run/record.js';
 import { jsonl, okRecord, readCsvObjects, reportLine } from '../analyze/fixtures.js';
+import { CLI } from '../support/cli.js';
 
-const CLI = fileURLToPath(new URL('../../harness/cli/main.js', import.meta.url));
 const root = mkdtempSync(path.join(os.tmpdir(), 'vcpu-bench-analyze-command-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 

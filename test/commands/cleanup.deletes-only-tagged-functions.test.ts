@@ -5,16 +5,15 @@
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { InvokeCommand, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { cleanup } from '../../harness/cleanup/cleanup.js';
 import { TAG_MANAGED, TAG_RUN } from '../../harness/deploy/deploy.js';
 import { openTarget, type TargetSession } from '../../harness/target/target.js';
+import { CLI } from '../support/cli.js';
 import { deploy, startTestEmulator, stopTestEmulator, type TestTarget, zipOf } from '../support/emulator.js';
 
-const CLI = fileURLToPath(new URL('../../harness/cli/main.js', import.meta.url));
 const echo = zipOf('exports.handler = async (e) => e;');
 
 let t: TestTarget;

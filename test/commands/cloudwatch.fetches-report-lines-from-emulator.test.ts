@@ -8,16 +8,15 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { fetchReportLines, runLogScope, WINDOW_MARGIN_MS } from '../../harness/analyze/cloudwatch.js';
 import { parseReportLine } from '../../harness/analyze/report-line.js';
 import type { InvocationRecord } from '../../harness/run/record.js';
 import { jsonl, okRecord, readCsvObjects } from '../analyze/fixtures.js';
+import { CLI } from '../support/cli.js';
 import { deploy, startTestEmulator, stopTestEmulator, type TestTarget, zipOf } from '../support/emulator.js';
 
-const CLI = fileURLToPath(new URL('../../harness/cli/main.js', import.meta.url));
 const root = mkdtempSync(path.join(os.tmpdir(), 'vcpu-bench-cloudwatch-'));
 // A workload printing the word REPORT matches the filter pattern; it is not a REPORT line.
 const handler = zipOf(`exports.handler = async (e) => { console.log('REPORT card for', e.i); return e.i; };`);

@@ -9,7 +9,6 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import {
   CreateFunctionCommand,
   InvokeCommand,
@@ -17,9 +16,9 @@ import {
   ListFunctionsCommand,
   waitUntilFunctionActiveV2,
 } from '@aws-sdk/client-lambda';
+import { CLI } from '../support/cli.js';
 import { payloadOf, ROLE, zipOf } from '../support/emulator.js';
 
-const CLI = fileURLToPath(new URL('../../harness/cli/main.js', import.meta.url));
 const STARTUP_TIMEOUT_MS = 20_000;
 // The emulator's environments run on this Node; the SDK's warning about its version is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { runCli } from './cli-run.js';
+import { runCli } from '../support/cli.js';
 
 const out = mkdtempSync(path.join(os.tmpdir(), 'vcpu-bench-bad-'));
 after(() => rmSync(out, { recursive: true, force: true }));

@@ -6,7 +6,7 @@ import { after, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { parseReportLine } from '../../harness/analyze/report-line.js';
 import type { InvocationRecord } from '../../harness/run/record.js';
-import { runCli } from './cli-run.js';
+import { runCli } from '../support/cli.js';
 
 const out = mkdtempSync(path.join(os.tmpdir(), 'vcpu-bench-e2e-'));
 after(() => rmSync(out, { recursive: true, force: true }));

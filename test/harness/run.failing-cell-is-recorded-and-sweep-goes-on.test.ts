@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import type { InvocationRecord } from '../../harness/run/record.js';
-import { runCli } from './cli-run.js';
+import { runCli } from '../support/cli.js';
 
 const out = mkdtempSync(path.join(os.tmpdir(), 'vcpu-bench-failing-'));
 after(() => rmSync(out, { recursive: true, force: true }));

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { ListFunctionsCommand, ListTagsCommand } from '@aws-sdk/client-lambda';
 import type { InvocationRecord } from '../../harness/run/record.js';
+import { runCli } from '../support/cli.js';
 import { startTestEmulator, stopTestEmulator, type TestTarget } from '../support/emulator.js';
-import { runCli } from './cli-run.js';
 
 let t: TestTarget;
 const out = mkdtempSync(path.join(os.tmpdir(), 'vcpu-bench-awsapi-'));

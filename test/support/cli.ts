@@ -3,7 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// Compiled, this file is dist/test/harness/cli-run.js; the CLI is dist/harness/cli/main.js.
+// Compiled, this file is dist/test/support/cli.js; the CLI is dist/harness/cli/main.js.
 export const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'harness', 'cli', 'main.js');
 
 export interface CliResult {

@@ -1,21 +1,20 @@
 /**
  * The main path as a straight pipeline: plan -> deploy -> run -> analyze. Each step is a function with typed input
- * and output, callable on its own; the CLI commands are thin wrappers over these.
+ * and output, callable on its own. Steps return data and print nothing: the CLI commands (harness/cli/commands/)
+ * print, handle signals and choose exit codes.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { digestOf, hashRange } from '../workloads/hash.js';
 import { type AnalyzeResult, analyzeRun } from './analyze/analyze.js';
 import { CLOUDWATCH_REPORTS_FILE, saveRunReportLines } from './analyze/cloudwatch.js';
-import { ConfigError } from './cli/errors.js';
-import { handleInterrupts, resumeHint } from './cli/interrupt.js';
-import type { SweepOptions } from './cli/options.js';
-import { RUNTIME } from './deploy/bundle.js';
 import { type DeployedFunction, deploy, LOCAL_ROLE } from './deploy/deploy.js';
-import { calibrate, costGuard, type Plan, type PlanCalibration, planSweep, renderPlan } from './plan/plan.js';
-import { progressView } from './run/progress.js';
+import { ConfigError } from './errors.js';
+import { RUNTIME } from './lambda/platform.js';
+import { resolveSavedSweepOptions, type SweepOptions } from './options.js';
+import { calibrate, type Plan, type PlanCalibration, plannedFunctions, planSweep } from './plan/plan.js';
 import { harnessVersion, hostInfo, RunDir, type RunManifest } from './run/run-dir.js';
-import { runSweep, type SweepResult } from './run/sweep.js';
+import { runSweep, type SweepProgress, type SweepResult } from './run/sweep.js';
 import { openTarget, type TargetSession } from './target/target.js';
 
 export function makePlan(options: SweepOptions, calibration?: PlanCalibration): Plan {
@@ -42,12 +41,16 @@ export async function openSession(options: SweepOptions): Promise<TargetSession>
   });
 }
 
-export async function deployStep(session: TargetSession, plan: Plan, role: string): Promise<DeployedFunction[]> {
-  const o = plan.options;
+/** Deploys one function per (arch, memory) of the sweep; needs no plan, so no calibration. */
+export async function deployStep(
+  session: TargetSession,
+  options: SweepOptions,
+  role: string,
+): Promise<DeployedFunction[]> {
   return deploy(
     session,
-    plan.functions.map((f) => ({ name: f.name, arch: f.arch, memoryMb: f.memoryMb })),
-    { runId: o.runId, timeoutS: o.timeoutS, role },
+    plannedFunctions(options).map((f) => ({ name: f.name, arch: f.arch, memoryMb: f.memoryMb })),
+    { runId: options.runId, timeoutS: options.timeoutS, role },
   );
 }
 
@@ -92,15 +95,20 @@ export function openRunDir(
   return { runDir, manifest };
 }
 
-/** Reads a run's saved options for --resume; the run directory must exist. */
-export function resumeOptions(out: string, runId: string): SweepOptions {
-  const runDir = RunDir.forRun(out, runId);
+/**
+ * The options to run with: the command line's, or, for `--resume <id>`, those the run saved (validated like flags),
+ * with the command line's --out.
+ */
+export function sweepOptionsFor(flags: SweepOptions, resumeId: string | null): SweepOptions {
+  if (resumeId === null) return flags;
+  const runDir = RunDir.forRun(flags.out, resumeId);
   if (!runDir.exists()) {
     throw new ConfigError(
-      `--resume ${runId}: no run at ${runDir.dir} (run.json missing); allowed: a run id under --out ${out}`,
+      `--resume ${resumeId}: no run at ${runDir.dir} (run.json missing); allowed: a run id under --out ${flags.out}`,
     );
   }
-  return runDir.readManifest().options;
+  const saved = runDir.readManifest().options;
+  return { ...resolveSavedSweepOptions({ ...saved }), out: flags.out };
 }
 
 export async function runStep(
@@ -109,21 +117,17 @@ export async function runStep(
   runDir: RunDir,
   manifest: RunManifest,
   signal?: AbortSignal,
+  progress?: SweepProgress,
 ): Promise<SweepResult> {
-  const view = progressView(plan.cells.length);
-  try {
-    return await runSweep({
-      session,
-      options: plan.options,
-      cells: plan.cells,
-      runDir,
-      expectedDigest: manifest.expectedDigest,
-      signal,
-      progress: view,
-    });
-  } finally {
-    view.stop();
-  }
+  return runSweep({
+    session,
+    options: plan.options,
+    cells: plan.cells,
+    runDir,
+    expectedDigest: manifest.expectedDigest,
+    signal,
+    progress,
+  });
 }
 
 /**
@@ -158,7 +162,17 @@ export async function analyzeStep(runDir: RunDir): Promise<AnalyzeResult> {
   return analyzeRun(runDir.dir, existsSync(file) ? { extraLogText: readFileSync(file, 'utf8') } : {});
 }
 
-export { costGuard };
+export interface MeasureInput {
+  /** The options to run with (sweepOptionsFor has applied --resume). */
+  options: SweepOptions;
+  plan: Plan;
+  role: string;
+  resume: boolean;
+  signal?: AbortSignal;
+  progress?: SweepProgress;
+  /** What the terminal should hear while the run starts (the target, where results go), one line each. */
+  notice?: (line: string) => void;
+}
 
 export interface MeasuredRun {
   plan: Plan;
@@ -168,47 +182,33 @@ export interface MeasuredRun {
 }
 
 /**
- * `run` and `bench` alike: options (or those saved by the run to resume), plan, cost guard on AWS, target, run
- * directory, deploy, sweep with SIGINT/SIGTERM handling. `after` gets the finished, uninterrupted run while the target
- * is still open; an interrupted run prints its --resume command and sets exit code 130.
+ * `run` and `bench` alike: target, run directory, deploy, sweep. `after` gets the finished, uninterrupted run while
+ * the target is still open (bench fetches logs and analyzes there); an interrupted run skips it. The session is
+ * closed either way. Returns the run and what `after` returned (null when interrupted).
  */
-export async function measure(
-  flags: SweepOptions,
-  resumeId: string | null,
-  roleFlag: string | null,
-  command: 'run' | 'bench',
-  after: (run: MeasuredRun) => Promise<void>,
-): Promise<void> {
-  const options = resumeId ? { ...resumeOptions(flags.out, resumeId), out: flags.out } : flags;
-  const role = roleFor(options, roleFlag);
-  const plan = makePlan(options);
-  if (command === 'bench') process.stderr.write(`${renderPlan(plan)}\n`);
-  if (options.target === 'aws') costGuard(plan, options);
+export async function measure<T>(
+  input: MeasureInput,
+  after: (run: MeasuredRun) => Promise<T>,
+): Promise<{ run: MeasuredRun; after: T | null }> {
+  const { options, plan } = input;
+  const notice = input.notice ?? (() => {});
   const session = await openSession(options);
-  const interrupts = handleInterrupts(options.runId, options.out, command);
   try {
-    const { runDir, manifest } = openRunDir(options, session, resumeId !== null);
-    process.stderr.write(`run ${options.runId} on ${session.description}\nresults: ${runDir.dir}\n`);
+    const { runDir, manifest } = openRunDir(options, session, input.resume);
+    notice(`run ${options.runId} on ${session.description}`);
+    notice(`results: ${runDir.dir}`);
     const hostArch = process.arch === 'arm64' ? 'arm64' : 'x86_64';
     const foreign = options.arch.filter((a) => a !== hostArch);
     if (session.emulated && foreign.length > 0) {
-      process.stderr.write(
-        `note: ${foreign.join(', ')} functions run on this ${hostArch} host under the emulator: their rows carry the arch they were deployed with, but the CPU is this host's\n`,
+      notice(
+        `note: ${foreign.join(', ')} functions run on this ${hostArch} host under the emulator: their rows carry the arch they were deployed with, but the CPU is this host's`,
       );
     }
-    await deployStep(session, plan, role);
-    const result = await runStep(session, plan, runDir, manifest, interrupts.signal);
-    if (result.interrupted) {
-      const complete = result.cells.length;
-      process.stderr.write(
-        `interrupted: ${complete} of ${plan.cells.length} cells complete. ${resumeHint(options.runId, options.out, command)}\n`,
-      );
-      process.exitCode = 130;
-      return;
-    }
-    await after({ plan, session, runDir, result });
+    await deployStep(session, options, input.role);
+    const result = await runStep(session, plan, runDir, manifest, input.signal, input.progress);
+    const run = { plan, session, runDir, result };
+    return { run, after: result.interrupted ? null : await after(run) };
   } finally {
-    interrupts.dispose();
     await session.close();
   }
 }

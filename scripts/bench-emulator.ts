@@ -11,9 +11,9 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { CreateFunctionCommand, InvokeCommand, LambdaClient, waitUntilFunctionActiveV2 } from '@aws-sdk/client-lambda';
 import { zipSync } from 'fflate';
-import { parseReportLine } from '../harness/analyze/report-line.js';
-import { median, quantile } from '../harness/analyze/statistics.js';
 import { ensureBundle } from '../harness/deploy/bundle.js';
+import { parseReportLine } from '../harness/lambda/report-line.js';
+import { median, quantile } from '../harness/statistics/statistics.js';
 import { startEmulator } from '../infra/emulator/emulator.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -4,6 +4,8 @@
  * except `cost` (documented per algorithm) and `offset` (0).
  */
 
+import { isRecord } from '../lib/guards.js';
+
 export const MODES = ['sequential', 'worker_threads', 'child_process', 'fan_out'] as const;
 export type Mode = (typeof MODES)[number];
 
@@ -38,10 +40,6 @@ export class EventError extends Error {
 }
 
 const KNOWN_FIELDS = new Set(['mode', 'workers', 'items', 'algorithm', 'cost', 'seed', 'offset', 'returnHashes']);
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function integerField(raw: Record<string, unknown>, field: string, min: number, max: number): number {
   const value = raw[field];

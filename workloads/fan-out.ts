@@ -1,7 +1,7 @@
 /**
  * `fan_out` mode: split the items into `workers` slices and invoke this same function once per slice,
  * synchronously and concurrently. The SDK reads its endpoint from the standard environment
- * (AWS_ENDPOINT_URL_LAMBDA / AWS_ENDPOINT_URL; LAMBDA_FACTS.md "Invoke API"), so this runs on AWS and on the emulator.
+ * (AWS_ENDPOINT_URL_LAMBDA / AWS_ENDPOINT_URL; harness/lambda/README.md "Invoke API"), so this runs on AWS and on the emulator.
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { WorkloadEvent } from './event.js';

@@ -1,25 +1,22 @@
 /**
  * The analyze step of the pipeline: results/<run-id>/invocations.jsonl (+ any saved logs) -> rows -> summary ->
- * invocations.csv and summary.csv in the same directory. Reads and writes files only; no network.
+ * invocations.csv, summary.csv, summary.json and summary.md in the same directory. Reads and writes files only; no
+ * network.
  */
-import { readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { InvocationRecord } from '../run/record.js';
+import { errorReason, isNotFound, writeFileAtomic } from '../../lib/fs.js';
+import { isRecord, numberField } from '../../lib/guards.js';
+import { RunDirError } from '../errors.js';
+import { extractReportLines, parseReportLine, type ReportFields } from '../lambda/report-line.js';
+import { INVOCATIONS_FILE, type InvocationRecord, parseInvocationsJsonl } from '../run/record.js';
+import { RUN_FILE } from '../run/run-dir.js';
 import { invocationsCsv, summaryCsv } from './csv.js';
 import type { Exporter } from './exporter.js';
 import { summaryJson } from './json.js';
-import { invocationRecordProblem, isInvocationRecord } from './records.js';
-import { extractReportLines, parseReportLine, type ReportFields } from './report-line.js';
 import { type InvocationRow, toInvocationRow } from './rows.js';
 import { type SummaryRow, summarize } from './summary.js';
 import { summaryMarkdown } from './table.js';
-
-export const INVOCATIONS_FILE = 'invocations.jsonl';
-
-/** What a user must act on: a missing run, an unreadable or corrupt invocations.jsonl. One line, naming the path. */
-export class AnalyzeError extends Error {
-  override name = 'AnalyzeError';
-}
 
 export interface AnalyzeOptions {
   /** Saved logs holding more REPORT lines: a CloudWatch export (text or FilterLogEvents JSON), a docker log. */
@@ -33,42 +30,13 @@ export interface AnalyzeResult {
   files: string[];
 }
 
-function isErrnoException(error: unknown): error is NodeJS.ErrnoException {
-  return error instanceof Error && 'code' in error;
-}
-
 async function isDirectory(dir: string): Promise<boolean> {
   try {
     return (await stat(dir)).isDirectory();
   } catch (error: unknown) {
-    if (isErrnoException(error) && error.code === 'ENOENT') return false;
+    if (isNotFound(error)) return false;
     throw error;
   }
-}
-
-/**
- * The records of an invocations.jsonl text. The runner appends a line per invocation and may be killed mid-line,
- * so an unterminated last line that is not JSON is skipped; any other bad line is an error naming its number.
- */
-export function parseInvocationsJsonl(text: string, source: string): InvocationRecord[] {
-  const lines = text.split('\n');
-  const records: InvocationRecord[] = [];
-  lines.forEach((line, index) => {
-    if (line.trim() === '') return;
-    const unterminated = index === lines.length - 1;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      if (unterminated) return;
-      throw new AnalyzeError(`${source}:${index + 1}: not valid JSON`);
-    }
-    if (!isInvocationRecord(value)) {
-      throw new AnalyzeError(`${source}:${index + 1}: not an invocation record: ${invocationRecordProblem(value)}`);
-    }
-    records.push(value);
-  });
-  return records;
 }
 
 /** Every REPORT of the run by request id: the records' own lines first (the runner attributed them), then logs. */
@@ -88,33 +56,44 @@ export function collectReports(records: readonly InvocationRecord[], extraLogTex
 /** Written to a temporary name and renamed, so a reader never sees half a CSV. */
 async function writeExport<Row>(dir: string, exporter: Exporter<Row>, rows: readonly Row[]): Promise<string> {
   const file = path.join(dir, exporter.name);
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, exporter.serialize(rows), 'utf8');
-  await rename(temporary, file);
+  await writeFileAtomic(file, exporter.serialize(rows));
   return file;
+}
+
+/**
+ * The cores of the host an emulated run ran on (run.json), which cap the parallelism model's bounds; null for a run
+ * on Lambda itself, or when run.json is missing or holds no such figure (a run directory from elsewhere).
+ */
+async function emulatedHostCores(dir: string): Promise<number | null> {
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(await readFile(path.join(dir, RUN_FILE), 'utf8'));
+  } catch {
+    return null;
+  }
+  if (!isRecord(manifest) || !isRecord(manifest.target) || manifest.target.emulated !== true) return null;
+  return numberField(manifest.host, 'cores');
 }
 
 export async function analyzeRun(runDir: string, opts: AnalyzeOptions = {}): Promise<AnalyzeResult> {
   const dir = path.resolve(runDir);
   if (!(await isDirectory(dir))) {
-    throw new AnalyzeError(`run directory ${dir} does not exist (expected results/<run-id>/ written by a run)`);
+    throw new RunDirError(`run directory ${dir} does not exist (expected results/<run-id>/ written by a run)`);
   }
   const jsonl = path.join(dir, INVOCATIONS_FILE);
   let text: string;
   try {
     text = await readFile(jsonl, 'utf8');
   } catch (error: unknown) {
-    if (isErrnoException(error) && error.code === 'ENOENT') {
-      throw new AnalyzeError(`${jsonl} does not exist: the run recorded no invocation`, { cause: error });
+    if (isNotFound(error)) {
+      throw new RunDirError(`${jsonl} does not exist: the run recorded no invocation`, { cause: error });
     }
-    throw new AnalyzeError(`${jsonl}: cannot be read (${error instanceof Error ? error.message : String(error)})`, {
-      cause: error,
-    });
+    throw new RunDirError(`${jsonl}: cannot be read (${errorReason(error)})`, { cause: error });
   }
   const records = parseInvocationsJsonl(text, jsonl);
   const reports = collectReports(records, opts.extraLogText);
   const invocations = records.map((record) => toInvocationRow(record, reports));
-  const summary = summarize(invocations);
+  const summary = summarize(invocations, { hostCores: await emulatedHostCores(dir) });
   const files = [
     await writeExport(dir, invocationsCsv, invocations),
     await writeExport(dir, summaryCsv, summary),

@@ -1,18 +1,21 @@
 /**
  * REPORT lines from CloudWatch Logs, for invocations whose REPORT the runner did not capture (a Tail cut short, a
- * fan-out child): FilterLogEvents on each function's log group over a time window, every page. Reads only; the
- * caller decides where the lines go (`analyze --cloudwatch` saves them as <run-dir>/cloudwatch-reports.log).
+ * fan-out child): FilterLogEvents on each function's log group over a time window, every page
+ * (fetchReportLines), and saveRunReportLines, which merges them into <run-dir>/cloudwatch-reports.log where
+ * `analyze` reads them.
  */
-
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   type CloudWatchLogsClient,
   FilterLogEventsCommand,
   type FilterLogEventsCommandOutput,
 } from '@aws-sdk/client-cloudwatch-logs';
+import { isNotFound, writeFileAtomic } from '../../lib/fs.js';
+import { logGroupOf } from '../lambda/platform.js';
+import { parseReportLine } from '../lambda/report-line.js';
 import type { InvocationRecord } from '../run/record.js';
-import { parseReportLine } from './report-line.js';
+import { isResourceNotFound } from '../target/target.js';
 
 /** Where `analyze --cloudwatch` saves what it fetched; a later `analyze` of the run reads it again. */
 export const CLOUDWATCH_REPORTS_FILE = 'cloudwatch-reports.log';
@@ -29,19 +32,9 @@ export interface LogWindow {
   endMs: number;
 }
 
-/** The log group or function is gone. By name: Lambda and CloudWatch Logs each have their own class of it. */
-export function isResourceNotFound(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ResourceNotFoundException';
-}
-
-/** Lambda's default log group of a function (LoggingConfig.LogGroup when none is configured). */
-export function logGroupOf(functionName: string): string {
-  return `/aws/lambda/${functionName}`;
-}
-
 /**
  * Text REPORT lines hold `REPORT`; JSON-format logs (LoggingConfig.LogFormat = JSON) hold `platform.report` instead
- * (LAMBDA_FACTS.md "JSON log format"). Terms are case-sensitive; `?` means either; the dot needs the quotes.
+ * (harness/lambda/README.md "JSON log format"). Terms are case-sensitive; `?` means either; the dot needs the quotes.
  */
 const REPORT_FILTER_PATTERN = '?REPORT ?"platform.report"';
 
@@ -128,11 +121,9 @@ export async function saveRunReportLines(
   try {
     saved = await readFile(file, 'utf8');
   } catch (error: unknown) {
-    if (!(error instanceof Error && 'code' in error && error.code === 'ENOENT')) throw error;
+    if (!isNotFound(error)) throw error;
   }
   const merged = [...new Set([...saved.split('\n').filter((line) => line !== ''), ...lines])];
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, merged.map((line) => `${line}\n`).join(''), 'utf8');
-  await rename(temporary, file);
+  await writeFileAtomic(file, merged.map((line) => `${line}\n`).join(''));
   return { fetched: lines.length, file, scope };
 }

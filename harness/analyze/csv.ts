@@ -4,6 +4,7 @@
  * column's suffix), written as plain decimals (never `2.1e-7`) so every spreadsheet reads them.
  */
 import { stringify } from 'csv-stringify/sync';
+import { formatSignificant, trimZeros } from '../text/format.js';
 import type { Exporter } from './exporter.js';
 import { INVOCATION_COLUMNS, type InvocationRow } from './rows.js';
 import { SUMMARY_COLUMNS, type SummaryRow } from './summary.js';
@@ -16,19 +17,6 @@ const MS_DECIMALS = 3;
 const USD_SIGNIFICANT = 10;
 /** Ratios and shares (speedup, cv, vcpu_share, items_per_s): more than any measurement supports. */
 const OTHER_SIGNIFICANT = 6;
-
-/** x to `significant` significant digits, as a plain decimal string without trailing zeros. */
-export function formatSignificant(x: number, significant: number): string {
-  if (x === 0 || !Number.isFinite(x)) return String(x);
-  const magnitude = Math.floor(Math.log10(Math.abs(x)));
-  const decimals = Math.min(100, Math.max(0, significant - 1 - magnitude));
-  // Round through toPrecision first so the digit count is exact, then print without an exponent.
-  return trimZeros(Number(x.toPrecision(significant)).toFixed(decimals));
-}
-
-function trimZeros(text: string): string {
-  return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
-}
 
 /** A cell's text, rounded by what its column holds (`_ms`, `_usd`, other). */
 export function formatCell(column: string, value: CellValue): string {

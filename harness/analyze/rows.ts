@@ -3,9 +3,11 @@
  * REPORT line(s) Lambda logged for it and the figures the function reported (workloads/handler.ts).
  * Every summary number is computed from these rows, so each can be traced back to raw records.
  */
+import { isRecord, numberField, stringField } from '../../lib/guards.js';
+import { type Architecture, vcpuShare } from '../lambda/platform.js';
+import { invocationCostUsd } from '../lambda/pricing.js';
+import { parseReportLine, type ReportFields } from '../lambda/report-line.js';
 import type { InvocationRecord } from '../run/record.js';
-import { type Architecture, invocationCostUsd, vcpuShare } from './cost.js';
-import { parseReportLine, type ReportFields } from './report-line.js';
 
 /** invocations.csv columns, in order (results/README.md defines each). */
 export const INVOCATION_COLUMNS = [
@@ -81,22 +83,6 @@ export interface InvocationRow {
   host_oversubscription: number | null;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function numberField(value: unknown, field: string): number | null {
-  if (!isRecord(value)) return null;
-  const v = value[field];
-  return typeof v === 'number' && Number.isFinite(v) ? v : null;
-}
-
-function stringField(value: unknown, field: string): string | null {
-  if (!isRecord(value)) return null;
-  const v = value[field];
-  return typeof v === 'string' ? v : null;
-}
-
 /** Request ids of the fan-out children the response lists (WorkloadResponse.children); null when it lists none. */
 function responseChildIds(response: unknown): Array<string | null> | null {
   if (!isRecord(response) || !Array.isArray(response.children)) return null;
@@ -128,7 +114,7 @@ function childReports(
 
 /**
  * Status of the row: the record's, except that Lambda's own verdict wins over an 'ok' the client saw (a REPORT
- * with `Status: timeout|error`, LAMBDA_FACTS.md "The REPORT line"; JSON `failure` counts as an error).
+ * with `Status: timeout|error`, harness/lambda/README.md "The REPORT line"; JSON `failure` counts as an error).
  */
 function rowStatus(
   record: InvocationRecord,
@@ -179,7 +165,7 @@ export function toInvocationRow(record: InvocationRecord, reports: ReadonlyMap<s
     rep: record.rep,
     warmup: record.warmup,
     // A cold start is an environment that ran INIT (Init Duration) or was restored from a snapshot (Restore
-    // Duration); LAMBDA_FACTS.md "The REPORT line". Unknown without a REPORT.
+    // Duration); harness/lambda/README.md "The REPORT line". Unknown without a REPORT.
     cold: report === null ? null : report.initDurationMs !== null || report.restoreDurationMs !== null,
     request_id: record.requestId ?? report?.requestId ?? null,
     status,

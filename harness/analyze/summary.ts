@@ -1,11 +1,12 @@
 /**
  * One summary row per cell (arch, memory_mb, mode, workers; and the workload, which a run normally holds fixed):
  * statistics of Lambda's Duration over the cell's warm invocations, cost, and speedup against the sequential cell
- * at the same memory, next to the speedup the memory's CPU share allows.
+ * at the same memory, next to the speedup the parallelism model allows (harness/model/parallelism.ts).
  */
-import type { Architecture } from './cost.js';
-import { vcpuShare } from './cost.js';
-import type { InvocationRow } from './rows.js';
+import { groupBy } from '../../lib/collections.js';
+import type { Architecture } from '../lambda/platform.js';
+import { vcpuShare } from '../lambda/platform.js';
+import { parallelism } from '../model/parallelism.js';
 import {
   mean,
   median,
@@ -14,7 +15,8 @@ import {
   quantile,
   sampleStdev,
   cv as variationCoefficient,
-} from './statistics.js';
+} from '../statistics/statistics.js';
+import type { InvocationRow } from './rows.js';
 
 /** summary.csv columns, in order (results/README.md defines each). */
 export const SUMMARY_COLUMNS = [
@@ -101,28 +103,6 @@ export function isFailed(row: InvocationRow): boolean {
   return !row.warmup && (row.status !== 'ok' || row.digest_ok === false);
 }
 
-/**
- * The speedup the CPU model allows over sequential at this memory (LAMBDA_FACTS.md "Memory and CPU"): a pool can
- * use at most min(workers, vCPU share, visible cores) CPUs, and sequential gets min(1, share) of one. Fan-out runs
- * each slice in its own environment, each with the full share, so its ideal is the number of slices.
- */
-export function idealSpeedup(
-  mode: InvocationRow['mode'],
-  workers: number,
-  share: number,
-  visibleCores: number | null,
-): number | null {
-  switch (mode) {
-    case 'sequential':
-      return 1;
-    case 'fan_out':
-      return workers;
-    case 'worker_threads':
-    case 'child_process':
-      return visibleCores === null ? null : Math.min(workers, share, visibleCores) / Math.min(1, share);
-  }
-}
-
 function nonNull(values: Array<number | null>): number[] {
   return values.filter((v): v is number => v !== null);
 }
@@ -154,7 +134,15 @@ function compareCells(a: SummaryRow, b: SummaryRow): number {
   );
 }
 
-function summarizeCell(rows: readonly InvocationRow[]): SummaryRow {
+export interface SummarizeOptions {
+  /**
+   * Host cores the local emulator's environments could get: the model caps every bound by them (harness/model/
+   * parallelism.ts). Null for Lambda itself.
+   */
+  hostCores?: number | null;
+}
+
+function summarizeCell(rows: readonly InvocationRow[], o: SummarizeOptions): SummaryRow {
   const first = rows[0];
   if (first === undefined) throw new RangeError('summarizeCell needs at least one row');
   const warm = rows.filter(isWarm);
@@ -165,7 +153,13 @@ function summarizeCell(rows: readonly InvocationRow[]): SummaryRow {
   const share = vcpuShare(first.memory_mb);
   // Cores do not depend on warmth: every row that reported them counts.
   const visibleCores = median(nonNull(rows.map((r) => r.visible_cores)));
-  const ideal = idealSpeedup(first.mode, first.workers, share, visibleCores);
+  const ideal = parallelism({
+    mode: first.mode,
+    workers: first.workers,
+    items: first.items,
+    memoryMb: first.memory_mb,
+    hostCores: first.emulated ? (o.hostCores ?? null) : null,
+  }).idealSpeedup;
   return {
     arch: first.arch,
     memory_mb: first.memory_mb,
@@ -204,15 +198,9 @@ function summarizeCell(rows: readonly InvocationRow[]): SummaryRow {
  * The summary of a run's rows, sorted by arch, memory, workload, mode and workers. Cells are split by workload
  * (algorithm, cost, items) as well, so a run that varies it never mixes different work in one median.
  */
-export function summarize(rows: readonly InvocationRow[]): SummaryRow[] {
-  const cells = new Map<string, InvocationRow[]>();
-  for (const row of rows) {
-    const key = cellKey(row);
-    const cell = cells.get(key);
-    if (cell === undefined) cells.set(key, [row]);
-    else cell.push(row);
-  }
-  const summary = [...cells.values()].map(summarizeCell).sort(compareCells);
+export function summarize(rows: readonly InvocationRow[], o: SummarizeOptions = {}): SummaryRow[] {
+  const cells = groupBy(rows, cellKey);
+  const summary = [...cells.values()].map((cell) => summarizeCell(cell, o)).sort(compareCells);
 
   // Baseline: the sequential cell with the fewest workers at the same arch, memory and workload (the sort puts it
   // first among its sequential cells).

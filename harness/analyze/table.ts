@@ -2,10 +2,12 @@
  * The summary as a plain-text table for the terminal (valid Markdown too): one line per arch and memory size, its
  * vCPU share, then one column per mode x workers with the warm median Duration, the speedup over sequential and
  * the cost per 1,000 items. Emulated figures and figures measured without the CPU quota are marked, because
- * neither says what Lambda would do (STYLE.md "Every emulated number says it is emulated").
+ * neither says what Lambda would do.
  */
+import { groupBy } from '../../lib/collections.js';
 import { MODES } from '../../workloads/event.js';
-import { formatSignificant } from './csv.js';
+import { formatSignificant } from '../text/format.js';
+import { renderTable } from '../text/table.js';
 import type { Exporter } from './exporter.js';
 import type { SummaryRow } from './summary.js';
 
@@ -30,26 +32,12 @@ function cellText(row: SummaryRow | undefined): string {
   return `${ms} ${speedup} ${cost}${marks}`;
 }
 
-function renderGrid(header: string[], lines: string[][], leftAligned: number): string {
-  const widths = header.map((h, i) => Math.max(h.length, 3, ...lines.map((l) => (l[i] ?? '').length)));
-  const pad = (cells: string[]) =>
-    `| ${cells.map((c, i) => (i < leftAligned ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(' | ')} |`;
-  const rule = `| ${widths.map((w, i) => (i < leftAligned ? '-'.repeat(w) : `${'-'.repeat(w - 1)}:`)).join(' | ')} |`;
-  return [pad(header), rule, ...lines.map(pad)].join('\n');
-}
-
 function renderWorkload(title: string, rows: readonly SummaryRow[]): string {
   // Columns by mode (sequential first, the baseline), then workers, whatever order the memory sizes list them in.
   const cells = [...new Map(rows.map((r) => [columnKey(r), { mode: r.mode, workers: r.workers }])).values()];
   cells.sort((a, b) => MODES.indexOf(a.mode) - MODES.indexOf(b.mode) || a.workers - b.workers);
   const columns = cells.map(columnKey);
-  const memories = new Map<string, SummaryRow[]>();
-  for (const row of rows) {
-    const key = `${row.arch}\u0000${row.memory_mb}`;
-    const group = memories.get(key);
-    if (group === undefined) memories.set(key, [row]);
-    else group.push(row);
-  }
+  const memories = groupBy(rows, (row) => `${row.arch}\u0000${row.memory_mb}`);
   const lines: string[][] = [];
   for (const group of memories.values()) {
     const [first] = group;
@@ -63,7 +51,11 @@ function renderWorkload(title: string, rows: readonly SummaryRow[]): string {
       ...columns.map((c) => cellText(byColumn.get(c))),
     ]);
   }
-  return `${title}\n\n${renderGrid(['arch', 'memory MB', 'vCPU share', ...columns], lines, 1)}`;
+  const table = renderTable(['arch', 'memory MB', 'vCPU share', ...columns], lines, {
+    style: 'markdown',
+    rightAligned: (column) => column > 0,
+  });
+  return `${title}\n\n${table}`;
 }
 
 /**
@@ -72,13 +64,7 @@ function renderWorkload(title: string, rows: readonly SummaryRow[]): string {
  */
 export function renderSummaryTable(summary: readonly SummaryRow[]): string {
   if (summary.length === 0) return 'No invocations to summarize.\n';
-  const workloads = new Map<string, SummaryRow[]>();
-  for (const row of summary) {
-    const key = workloadKey(row);
-    const group = workloads.get(key);
-    if (group === undefined) workloads.set(key, [row]);
-    else group.push(row);
-  }
+  const workloads = groupBy(summary, workloadKey);
   const sections = [...workloads].map(([title, rows]) => renderWorkload(title, rows));
   const legend = ['Cells: median warm Duration, speedup over sequential at the same memory, USD per 1,000 items.'];
   if (summary.some((r) => r.emulated)) {

@@ -10,9 +10,9 @@ import {
   ListFunctionsCommand,
   ListTagsCommand,
 } from '@aws-sdk/client-lambda';
-import { isResourceNotFound, logGroupOf } from '../analyze/cloudwatch.js';
 import { TAG_MANAGED, TAG_RUN } from '../deploy/deploy.js';
-import type { TargetSession } from '../target/target.js';
+import { logGroupOf } from '../lambda/platform.js';
+import { isResourceNotFound, type TargetSession } from '../target/target.js';
 
 export interface CleanupOptions {
   /** Only functions of this run (tag `vcpu-bench:run`); null for every function vcpu-bench manages. */

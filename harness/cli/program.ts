@@ -4,7 +4,8 @@
  */
 import type { CommandModule } from 'yargs';
 import yargs from 'yargs';
-import { ConfigError, EXIT_OK, errorReport, exitCodeFor, oneLine } from './errors.js';
+import { ConfigError, oneLine } from '../errors.js';
+import { EXIT_OK, errorReport, exitCodeFor } from './errors.js';
 
 /**
  * A command as main.ts lists it. Each module types its own arguments; the list only needs what yargs needs, so a

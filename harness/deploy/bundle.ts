@@ -1,7 +1,7 @@
 /**
  * The deployable bundle: one esbuild bundle of the handler plus the piscina worker and the child entry, zipped as
- * dist/lambda/function.zip for the `nodejs22.x` runtime with handler `index.handler`. Nothing from node_modules is
- * needed at run time.
+ * dist/lambda/function.zip for the managed runtime and handler of harness/lambda/platform.ts (RUNTIME, HANDLER).
+ * Nothing from node_modules is needed at run time.
  */
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -9,9 +9,6 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { zipSync } from 'fflate';
 import { FUNCTION_ZIP, LAMBDA_DIST_DIR, REPO_ROOT, WORKLOADS_DIR } from '../paths.js';
-
-export const HANDLER = 'index.handler';
-export const RUNTIME = 'nodejs22.x';
 
 // A fixed timestamp keeps the zip byte-identical for identical code, so CodeSha256 tells a real change.
 const ZIP_MTIME = new Date('2020-01-01T00:00:00Z');

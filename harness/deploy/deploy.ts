@@ -17,13 +17,14 @@ import {
   waitUntilFunctionActiveV2,
   waitUntilFunctionUpdatedV2,
 } from '@aws-sdk/client-lambda';
-import type { Architecture } from '../analyze/cost.js';
+import { DeployError } from '../errors.js';
+import { type Architecture, HANDLER, RUNTIME } from '../lambda/platform.js';
 import type { TargetSession } from '../target/target.js';
-import { ensureBundle, HANDLER, RUNTIME } from './bundle.js';
+import { ensureBundle } from './bundle.js';
 
 export const TAG_MANAGED = 'vcpu-bench:managed';
 export const TAG_RUN = 'vcpu-bench:run';
-/** The local emulator takes any role; AWS needs a real one (issue: AWS target hardened brings its creation). */
+/** The local emulator takes any role of the right shape; AWS needs a real one (infra/iam/README.md). */
 export const LOCAL_ROLE = 'arn:aws:iam::000000000000:role/vcpu-bench-local';
 
 export interface DeployFunction {
@@ -45,10 +46,6 @@ export interface DeployedFunction extends DeployFunction {
   codeSha256: string;
 }
 
-export class DeployError extends Error {
-  override name = 'DeployError';
-}
-
 const WAIT = { maxWaitTime: 300, minDelay: 1, maxDelay: 5 };
 
 function configDiffers(c: FunctionConfiguration, fn: DeployFunction, o: DeployOptions): boolean {
@@ -65,40 +62,49 @@ function configDiffers(c: FunctionConfiguration, fn: DeployFunction, o: DeployOp
   );
 }
 
-async function deployOne(
+async function existingConfiguration(session: TargetSession, name: string): Promise<FunctionConfiguration | undefined> {
+  try {
+    return (await session.lambda.send(new GetFunctionCommand({ FunctionName: name }))).Configuration;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return undefined;
+    throw error;
+  }
+}
+
+function tagsFor(o: DeployOptions): Record<string, string> {
+  return { [TAG_MANAGED]: 'true', [TAG_RUN]: o.runId };
+}
+
+async function createFunction(session: TargetSession, fn: DeployFunction, zip: Buffer, o: DeployOptions) {
+  const { lambda } = session;
+  await lambda.send(
+    new CreateFunctionCommand({
+      FunctionName: fn.name,
+      Runtime: RUNTIME,
+      Handler: HANDLER,
+      Role: o.role,
+      MemorySize: fn.memoryMb,
+      Timeout: o.timeoutS,
+      Architectures: [fn.arch],
+      Code: { ZipFile: zip },
+      Environment: { Variables: o.environment ?? {} },
+      Tags: tagsFor(o),
+      Description: 'lambda-vcpu-bench workload (password hashing in four modes)',
+    }),
+  );
+  await waitUntilFunctionActiveV2({ client: lambda, ...WAIT }, { FunctionName: fn.name });
+}
+
+/** Brings an existing function's code and configuration up to date; 'unchanged' when both already were. */
+async function updateFunction(
   session: TargetSession,
+  existing: FunctionConfiguration,
   fn: DeployFunction,
   zip: Buffer,
   sha: string,
   o: DeployOptions,
-): Promise<DeployedFunction> {
+): Promise<DeployedFunction['action']> {
   const { lambda } = session;
-  let existing: FunctionConfiguration | undefined;
-  try {
-    existing = (await lambda.send(new GetFunctionCommand({ FunctionName: fn.name }))).Configuration;
-  } catch (error) {
-    if (!(error instanceof ResourceNotFoundException)) throw error;
-  }
-  const tags = { [TAG_MANAGED]: 'true', [TAG_RUN]: o.runId };
-  if (!existing) {
-    await lambda.send(
-      new CreateFunctionCommand({
-        FunctionName: fn.name,
-        Runtime: RUNTIME,
-        Handler: HANDLER,
-        Role: o.role,
-        MemorySize: fn.memoryMb,
-        Timeout: o.timeoutS,
-        Architectures: [fn.arch],
-        Code: { ZipFile: zip },
-        Environment: { Variables: o.environment ?? {} },
-        Tags: tags,
-        Description: 'lambda-vcpu-bench workload (password hashing in four modes)',
-      }),
-    );
-    await waitUntilFunctionActiveV2({ client: lambda, ...WAIT }, { FunctionName: fn.name });
-    return { ...fn, action: 'created', codeSha256: sha };
-  }
   if (existing.Architectures?.[0] && existing.Architectures[0] !== fn.arch) {
     throw new DeployError(
       `${fn.name} exists with architecture ${existing.Architectures[0]}, not ${fn.arch}: delete it or use another --prefix`,
@@ -125,8 +131,25 @@ async function deployOne(
     await waitUntilFunctionUpdatedV2({ client: lambda, ...WAIT }, { FunctionName: fn.name });
     action = 'updated';
   }
-  if (existing.FunctionArn) await lambda.send(new TagResourceCommand({ Resource: existing.FunctionArn, Tags: tags }));
-  return { ...fn, action, codeSha256: sha };
+  if (existing.FunctionArn) {
+    await lambda.send(new TagResourceCommand({ Resource: existing.FunctionArn, Tags: tagsFor(o) }));
+  }
+  return action;
+}
+
+async function deployOne(
+  session: TargetSession,
+  fn: DeployFunction,
+  zip: Buffer,
+  sha: string,
+  o: DeployOptions,
+): Promise<DeployedFunction> {
+  const existing = await existingConfiguration(session, fn.name);
+  if (!existing) {
+    await createFunction(session, fn, zip, o);
+    return { ...fn, action: 'created', codeSha256: sha };
+  }
+  return { ...fn, action: await updateFunction(session, existing, fn, zip, sha, o), codeSha256: sha };
 }
 
 /** Builds the zip if stale, then deploys every function (a few at a time: AWS limits control-plane calls). */

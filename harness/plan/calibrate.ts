@@ -7,6 +7,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { type Algorithm, COST_RANGE } from '../../workloads/event.js';
 import { hashOne } from '../../workloads/hash.js';
+import { median } from '../statistics/statistics.js';
 
 export interface Calibration {
   msPerItemAtOneVcpu: number;
@@ -29,13 +30,6 @@ const MIN_SAMPLES = 3;
 const MAX_SAMPLES = 7;
 const BUDGET_MS = 250;
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  const upper = sorted[mid] ?? 0;
-  return sorted.length % 2 === 1 ? upper : ((sorted[mid - 1] ?? upper) + upper) / 2;
-}
-
 function scale(algorithm: Algorithm, from: number, to: number): number {
   return algorithm === 'bcrypt' ? 2 ** (to - from) : to / from;
 }
@@ -51,7 +45,8 @@ export function calibrate(algorithm: Algorithm, cost: number): Calibration {
     hashOne(algorithm, measuredCost, 'calibration', timesMs.length + 1);
     timesMs.push(performance.now() - t0);
   }
-  const measuredMs = median(timesMs);
+  // At least MIN_SAMPLES samples, so the median exists.
+  const measuredMs = median(timesMs) ?? 0;
   const cpuModel = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
   const scaled = measuredCost === cost ? '' : `, scaled from cost ${measuredCost} to ${cost}`;
   return {

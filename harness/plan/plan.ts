@@ -5,10 +5,12 @@
  */
 import type { Mode } from '../../workloads/event.js';
 import { slices } from '../../workloads/hash.js';
-import { type Architecture, gbSeconds, invocationCostUsd, lambdaVisibleCores, vcpuShare } from '../analyze/cost.js';
-import { ConfigError } from '../cli/errors.js';
-import { functionName, type SweepOptions } from '../cli/options.js';
-import { formatUsd } from './format.js';
+import { ConfigError } from '../errors.js';
+import { type Architecture, NEW_ACCOUNT_MEMORY_CAP_MB, vcpuShare, visibleCores } from '../lambda/platform.js';
+import { billedDurationMs, gbSeconds, invocationCostUsd, PRICED_REGION } from '../lambda/pricing.js';
+import { modelDurationMs, parallelism } from '../model/parallelism.js';
+import { functionName, type SweepOptions } from '../options.js';
+import { formatUsd } from '../text/format.js';
 
 export { type Calibration, calibrate } from './calibrate.js';
 export { renderPlan } from './render.js';
@@ -22,9 +24,9 @@ export interface PlannedFunction {
   name: string;
   arch: Architecture;
   memoryMb: number;
-  /** CPU share the memory buys: memory / 1,769 MB (LAMBDA_FACTS.md "Memory and CPU"). */
+  /** CPU share the memory buys (harness/lambda/platform.ts vcpuShare). */
   vcpuShare: number;
-  /** Cores the function sees in os.cpus() (LAMBDA_FACTS.md, measured table), which can exceed its share. */
+  /** Cores the function sees in os.cpus() (harness/lambda/platform.ts visibleCores), which can exceed its share. */
   visibleCores: number;
 }
 
@@ -36,11 +38,13 @@ export interface PlannedCell {
   mode: Mode;
   workers: number;
   items: number;
-  /** CPUs' worth of hashing the model lets one environment do at once. */
+  /** CPUs' worth of hashing the parallelism model lets the invocation do at once (fan_out: over its children). */
   effectiveParallelism: number;
+  /** The speedup over sequential at this memory that the parallelism model allows. */
+  idealSpeedup: number;
   /** Estimated Duration of one invocation; for fan_out, of the parent, which waits for its slowest child. */
   durationMs: number;
-  /** Billed Duration: Duration rounded up to the next 1 ms (LAMBDA_FACTS.md "Pricing"). */
+  /** Billed Duration: Duration rounded up to the next 1 ms (harness/lambda/pricing.ts). */
   billedMs: number;
   /** fan_out: the child invocations one invocation makes, min(workers, items); 0 for the other modes. */
   childInvocations: number;
@@ -87,46 +91,25 @@ export interface Plan {
   warnings: string[];
 }
 
-/** LAMBDA_FACTS.md "Memory and CPU": new accounts may be capped at 3,008 MB. */
-const NEW_ACCOUNT_MEMORY_CAP_MB = 3008;
-const PRICED_REGION = 'us-east-1';
-
-/** Round up to the next 1 ms; the epsilon keeps a float like 40.000000000001 from billing 41 ms. */
-function billedMsOf(durationMs: number): number {
-  return Math.max(1, Math.ceil(durationMs - 1e-9));
-}
-
 /**
- * The model: an item takes `msPerItemAtOneVcpu` on a whole vCPU, and an environment hashes at its effective
- * parallelism. A single thread gets at most its share of one CPU (min(1, share)); a pool of `workers` gets at most
- * `workers` threads, the memory's share, and the cores it can see. It leaves out pool start-up, IPC, uneven slices,
- * invoke latency and cold starts (INIT is billed since 2025-08-01, but warm-ups absorb most of it).
+ * One cell's estimate from the parallelism model (harness/model/parallelism.ts): an item takes `msPerItem` on a whole
+ * vCPU and the invocation hashes at the model's speedup over one thread. It leaves out pool start-up, IPC, invoke
+ * latency and cold starts (INIT is billed since 2025-08-01, but warm-ups absorb most of it).
  */
-function parallelismOf(mode: Mode, workers: number, memoryMb: number): number {
-  const share = vcpuShare(memoryMb);
-  if (mode === 'worker_threads' || mode === 'child_process') {
-    return Math.min(workers, share, lambdaVisibleCores(memoryMb));
-  }
-  // sequential, and each fan_out child, which runs its slice sequentially in its own environment.
-  return Math.min(1, share);
-}
-
 function planCell(fn: PlannedFunction, mode: Mode, workers: number, o: SweepOptions, msPerItem: number): PlannedCell {
-  const parallelism = parallelismOf(mode, workers, fn.memoryMb);
-  let durationMs: number;
-  let childDurationsMs: number[] = [];
-  if (mode === 'fan_out') {
-    // The same split the function makes (workloads/fan-out.ts): min(workers, items) non-empty slices.
-    const sizes = slices(0, o.items, workers)
-      .map((s) => s.end - s.start)
-      .filter((size) => size > 0);
-    childDurationsMs = sizes.map((size) => (size * msPerItem) / parallelism);
-    durationMs = Math.max(...childDurationsMs);
-  } else {
-    durationMs = (o.items * msPerItem) / parallelism;
-  }
-  const billedMs = billedMsOf(durationMs);
-  const childBilledMs = childDurationsMs.map(billedMsOf);
+  const input = { mode, workers, items: o.items, memoryMb: fn.memoryMb };
+  const model = parallelism(input);
+  const durationMs = modelDurationMs(input, msPerItem);
+  // fan_out: the same split the function makes (workloads/fan-out.ts), each slice sequential in its own environment.
+  const childDurationsMs =
+    mode === 'fan_out'
+      ? slices(0, o.items, workers)
+          .map((s) => s.end - s.start)
+          .filter((size) => size > 0)
+          .map((size) => (size * msPerItem) / model.threadCpus)
+      : [];
+  const billedMs = billedDurationMs(durationMs);
+  const childBilledMs = childDurationsMs.map((ms) => billedDurationMs(ms));
   return {
     functionName: fn.name,
     arch: fn.arch,
@@ -134,7 +117,8 @@ function planCell(fn: PlannedFunction, mode: Mode, workers: number, o: SweepOpti
     mode,
     workers,
     items: o.items,
-    effectiveParallelism: parallelism,
+    effectiveParallelism: model.usableCpus,
+    idealSpeedup: model.idealSpeedup,
     durationMs,
     billedMs,
     childInvocations: childDurationsMs.length,
@@ -208,21 +192,26 @@ function warningsFor(o: SweepOptions, cells: readonly PlannedCell[], atMaxReps: 
   return warnings;
 }
 
+/** The functions a sweep deploys: one per architecture and memory size, named `<prefix>-<arch>-<memory>`. */
+export function plannedFunctions(o: Pick<SweepOptions, 'arch' | 'memoryMb' | 'prefix'>): PlannedFunction[] {
+  return o.arch.flatMap((arch) =>
+    o.memoryMb.map((memoryMb) => ({
+      name: functionName(o.prefix, arch, memoryMb),
+      arch,
+      memoryMb,
+      vcpuShare: vcpuShare(memoryMb),
+      visibleCores: visibleCores(memoryMb),
+    })),
+  );
+}
+
 /**
  * Plan a sweep: one function per architecture and memory size, named `<prefix>-<arch>-<memory>`, and one cell per
  * function, mode and worker count. `sequential` ignores --workers (it never starts a worker), so it is planned once
  * per function, at workers 1, whatever --workers says: measuring it again per worker count would repeat one cell.
  */
 export function planSweep(o: SweepOptions, calibration: PlanCalibration): Plan {
-  const functions: PlannedFunction[] = o.arch.flatMap((arch) =>
-    o.memoryMb.map((memoryMb) => ({
-      name: functionName(o.prefix, arch, memoryMb),
-      arch,
-      memoryMb,
-      vcpuShare: vcpuShare(memoryMb),
-      visibleCores: lambdaVisibleCores(memoryMb),
-    })),
-  );
+  const functions = plannedFunctions(o);
   const cells: PlannedCell[] = [];
   for (const fn of functions) {
     for (const mode of o.modes) {

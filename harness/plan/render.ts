@@ -1,8 +1,14 @@
 /** The plan as the terminal shows it. Every figure is labelled as the estimate it is. */
 import { COST_RANGE } from '../../workloads/event.js';
-import { USD_PER_GB_SECOND, USD_PER_REQUEST } from '../analyze/cost.js';
-import { formatCount, formatMs, formatNumber, formatSeconds, formatUsd, table } from './format.js';
+import { USD_PER_GB_SECOND, USD_PER_REQUEST } from '../lambda/pricing.js';
+import { formatCount, formatMs, formatNumber, formatSeconds, formatUsd } from '../text/format.js';
+import { renderTable } from '../text/table.js';
 import type { Plan, PlanTotals } from './plan.js';
+
+/** Plain columns, numbers right-aligned. */
+function table(header: readonly string[], rows: readonly (readonly string[])[], rightAligned: number[]): string {
+  return renderTable(header, rows, { style: 'plain', rightAligned: (column) => rightAligned.includes(column) });
+}
 
 /** Longer tables stop helping in a terminal; --json has every cell. */
 const MAX_CELL_ROWS = 100;
@@ -98,10 +104,11 @@ export function renderPlan(plan: Plan): string {
     `Totals (USD: ${priceNote}, ${formatUsd(USD_PER_GB_SECOND.x86_64 * 1e6)}/${formatUsd(USD_PER_GB_SECOND.arm64 * 1e6)} per million GB-s x86_64/arm64 + ${formatUsd(USD_PER_REQUEST * 1e6)} per million requests, billed ms rounded up):`,
     ...totalsRows(plan),
     '',
-    'Model: duration = items x item time / parallelism, where parallelism is min(1, vCPU share) for sequential and for',
-    'each fan_out child (its own environment; the parent waits for the slowest), and min(workers, vCPU share, cores seen)',
-    'for worker_threads and child_process. Not modelled: cold starts and INIT billing, pool start-up, IPC, invoke',
-    'latency, deployment.',
+    'Model: duration = items x item time / min(1, vCPU share) / ideal speedup. With p = min(workers, items) slices of at',
+    'most m = ceil(items / p) items, the ideal speedup is 1 for sequential, min(min(p, vCPU share, cores seen) / min(1,',
+    'vCPU share), items / m) for worker_threads and child_process, and items / m for fan_out (each slice in its own',
+    'environment; the parent waits for the slowest). Parallelism is the CPUs usable at once. Not modelled: cold starts',
+    'and INIT billing, pool start-up, IPC, invoke latency, deployment.',
   ];
   if (plan.warnings.length > 0) {
     lines.push('', 'Warnings:', ...plan.warnings.map((w) => `  - ${w}`));

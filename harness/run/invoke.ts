@@ -1,6 +1,7 @@
 /**
- * One measured invocation: Invoke with LogType Tail (the REPORT line comes back with the response; LAMBDA_FACTS.md
- * "Invoke API"), timed by the client, classified into a record. Nothing here throws for a failed invocation.
+ * One measured invocation: Invoke with LogType Tail (the REPORT line comes back with the response;
+ * harness/lambda/README.md "Invoke API"), timed by the client, classified into a record. Nothing here throws for a
+ * failed invocation.
  */
 import { InvokeCommand, TooManyRequestsException } from '@aws-sdk/client-lambda';
 import { EMULATOR_HEADERS, type EmulatorInvokeHeaders, type TargetSession } from '../target/target.js';

@@ -1,11 +1,16 @@
 /**
- * One measured invocation, as appended to results/<run-id>/invocations.jsonl the moment it returns.
- * A discriminated union on `status`: a failing invocation is a record, never an exception that stops a sweep.
+ * The record format of results/<run-id>/invocations.jsonl, with its writer, reader and guard: one measured
+ * invocation per line, appended the moment it returns. A discriminated union on `status`: a failing invocation is
+ * a record, never an exception that stops a sweep. The analyzer reads what is written here, never the reverse.
  */
-import type { Algorithm, Mode, WorkloadEvent } from '../../workloads/event.js';
-import type { Architecture } from '../analyze/cost.js';
+import { appendFileSync } from 'node:fs';
+import { isFiniteNumber, isOneOf, isRecord } from '../../lib/guards.js';
+import { ALGORITHMS, type Algorithm, MODES, type Mode, type WorkloadEvent } from '../../workloads/event.js';
+import { RunDirError } from '../errors.js';
+import { ARCHITECTURES, type Architecture } from '../lambda/platform.js';
+import { TARGETS, type Target } from '../options.js';
 
-export type Target = 'local' | 'aws';
+export const INVOCATIONS_FILE = 'invocations.jsonl';
 
 /** The event sent to the function (workloads/event.ts). */
 export type InvocationRequest = Pick<WorkloadEvent, 'mode' | 'workers' | 'items' | 'algorithm' | 'cost' | 'seed'>;
@@ -63,3 +68,95 @@ export interface FailedRecord extends RecordBase {
 }
 
 export type InvocationRecord = OkRecord | FailedRecord;
+
+// ---------- writer ----------
+
+/** Appends one record as one line. Synchronous: the line is on disk (in the page cache) before the next invocation. */
+export function appendRecord(file: string, record: InvocationRecord): void {
+  appendFileSync(file, `${JSON.stringify(record)}\n`);
+}
+
+// ---------- guard: a record read back from JSON, checked field by field ----------
+
+const STATUSES = ['ok', 'error', 'timeout', 'throttled'] as const;
+
+type Check = (v: unknown) => boolean;
+const isString: Check = (v) => typeof v === 'string';
+const isNumber: Check = isFiniteNumber;
+const isBoolean: Check = (v) => typeof v === 'boolean';
+const isStringOrNull: Check = (v) => v === null || typeof v === 'string';
+const oneOf =
+  (allowed: readonly string[]): Check =>
+  (v) =>
+    isOneOf(allowed, v);
+
+const FIELDS: Array<[string, Check, string]> = [
+  ['runId', isString, 'a string'],
+  ['target', oneOf(TARGETS), `one of ${TARGETS.join(', ')}`],
+  ['emulated', isBoolean, 'true or false'],
+  ['cpuEnforced', isBoolean, 'true or false'],
+  ['arch', oneOf(ARCHITECTURES), `one of ${ARCHITECTURES.join(', ')}`],
+  ['functionName', isString, 'a string'],
+  ['memoryMb', isNumber, 'a number'],
+  ['mode', oneOf(MODES), `one of ${MODES.join(', ')}`],
+  ['workers', isNumber, 'a number'],
+  ['items', isNumber, 'a number'],
+  ['algorithm', oneOf(ALGORITHMS), `one of ${ALGORITHMS.join(', ')}`],
+  ['cost', isNumber, 'a number'],
+  ['rep', isNumber, 'a number'],
+  ['warmup', isBoolean, 'true or false'],
+  ['request', isRecord, 'an object'],
+  ['expectedDigest', isStringOrNull, 'a string or null'],
+  ['requestId', isStringOrNull, 'a string or null'],
+  ['reportLine', isStringOrNull, 'a string or null'],
+  ['childReportLines', (v) => Array.isArray(v) && v.every(isString), 'an array of strings'],
+  ['clientMs', isNumber, 'a number'],
+  ['startedAt', isString, 'a string'],
+  ['status', oneOf(STATUSES), `one of ${STATUSES.join(', ')}`],
+];
+
+const FAILED_FIELDS: Array<[string, Check, string]> = [
+  ['errorType', isString, 'a string'],
+  ['errorMessage', isString, 'a string'],
+];
+
+/** Why `value` is not an InvocationRecord (the first field that does not fit), or null when it is one. */
+export function invocationRecordProblem(value: unknown): string | null {
+  if (!isRecord(value)) return 'not a JSON object';
+  const fields = value.status === 'ok' ? FIELDS : [...FIELDS, ...FAILED_FIELDS];
+  for (const [field, check, expected] of fields) {
+    if (!check(value[field])) return `${field} must be ${expected}, got ${JSON.stringify(value[field]) ?? 'nothing'}`;
+  }
+  return null;
+}
+
+export function isInvocationRecord(value: unknown): value is InvocationRecord {
+  return invocationRecordProblem(value) === null;
+}
+
+// ---------- reader ----------
+
+/**
+ * The records of an invocations.jsonl text. The runner appends a line per invocation and may be killed mid-line,
+ * so an unterminated last line that is not JSON is skipped; any other bad line is an error naming its number.
+ */
+export function parseInvocationsJsonl(text: string, source: string): InvocationRecord[] {
+  const lines = text.split('\n');
+  const records: InvocationRecord[] = [];
+  lines.forEach((line, index) => {
+    if (line.trim() === '') return;
+    const unterminated = index === lines.length - 1;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      if (unterminated) return;
+      throw new RunDirError(`${source}:${index + 1}: not valid JSON`);
+    }
+    if (!isInvocationRecord(value)) {
+      throw new RunDirError(`${source}:${index + 1}: not an invocation record: ${invocationRecordProblem(value)}`);
+    }
+    records.push(value);
+  });
+  return records;
+}

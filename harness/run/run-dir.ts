@@ -2,13 +2,15 @@
  * A run's directory: run.json (configuration, versions, host, target) written first, and invocations.jsonl appended
  * one line per invocation the moment it returns, so a crash or a SIGKILL loses at most the invocations in flight.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { INVOCATIONS_FILE, parseInvocationsJsonl } from '../analyze/analyze.js';
-import type { SweepOptions } from '../cli/options.js';
+import { errorReason, isNotFound, writeFileAtomicSync } from '../../lib/fs.js';
+import { isRecord } from '../../lib/guards.js';
+import { ConfigError, RunDirError } from '../errors.js';
+import { resolveSavedSweepOptions, type SweepOptions } from '../options.js';
 import { REPO_ROOT } from '../paths.js';
-import type { InvocationRecord } from './record.js';
+import { appendRecord, INVOCATIONS_FILE, type InvocationRecord, parseInvocationsJsonl } from './record.js';
 
 export const RUN_FILE = 'run.json';
 
@@ -35,10 +37,8 @@ export interface RunManifest {
 
 function packageVersion(): string {
   try {
-    return (
-      (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version?: string }).version ??
-      'unknown'
-    );
+    const parsed: unknown = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+    return isRecord(parsed) && typeof parsed.version === 'string' ? parsed.version : 'unknown';
   } catch {
     return 'unknown';
   }
@@ -60,11 +60,45 @@ export function harnessVersion(): string {
   return packageVersion();
 }
 
+/**
+ * A manifest read back from disk, checked: the fields the harness relies on are there with the right types, and the
+ * saved options pass the same validation as the command line (so a hand-edited run.json cannot smuggle in a value
+ * no flag would accept).
+ */
+export function parseManifest(text: string, source: string): RunManifest {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new RunDirError(`${source}: not valid JSON`);
+  }
+  const problem = (what: string) => new RunDirError(`${source}: ${what}`);
+  if (!isRecord(value)) throw problem('not a JSON object');
+  for (const field of ['runId', 'createdAt', 'expectedDigest'] as const) {
+    if (typeof value[field] !== 'string') throw problem(`${field} must be a string`);
+  }
+  if (!isRecord(value.options)) throw problem('options must be an object');
+  if (!isRecord(value.target)) throw problem('target must be an object');
+  if (!Array.isArray(value.resumedAt)) throw problem('resumedAt must be an array');
+  let options: SweepOptions;
+  try {
+    options = resolveSavedSweepOptions(value.options);
+  } catch (error: unknown) {
+    if (error instanceof ConfigError) throw problem(`saved options are invalid: ${error.message}`);
+    throw error;
+  }
+  return { ...(value as unknown as RunManifest), options };
+}
+
 export class RunDir {
   constructor(readonly dir: string) {}
 
   static forRun(out: string, runId: string): RunDir {
     return new RunDir(path.join(out, runId));
+  }
+
+  get invocationsFile(): string {
+    return path.join(this.dir, INVOCATIONS_FILE);
   }
 
   exists(): boolean {
@@ -73,23 +107,34 @@ export class RunDir {
 
   writeManifest(manifest: RunManifest): void {
     mkdirSync(this.dir, { recursive: true });
-    writeFileSync(path.join(this.dir, RUN_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+    writeFileAtomicSync(path.join(this.dir, RUN_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
   }
 
   readManifest(): RunManifest {
-    return JSON.parse(readFileSync(path.join(this.dir, RUN_FILE), 'utf8')) as RunManifest;
+    const file = path.join(this.dir, RUN_FILE);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error: unknown) {
+      throw new RunDirError(`${file}: cannot be read (${errorReason(error)})`, { cause: error });
+    }
+    return parseManifest(text, file);
   }
 
   append(record: InvocationRecord): void {
-    // One write per line, synchronous: the line is on disk (in the page cache) before the next invocation starts.
-    appendFileSync(path.join(this.dir, INVOCATIONS_FILE), `${JSON.stringify(record)}\n`);
+    appendRecord(this.invocationsFile, record);
   }
 
   /** The records already written; a last line cut off by a kill is skipped (and completed on the next append). */
   readRecords(): InvocationRecord[] {
-    const file = path.join(this.dir, INVOCATIONS_FILE);
-    if (!existsSync(file)) return [];
-    const text = readFileSync(file, 'utf8');
+    const file = this.invocationsFile;
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error: unknown) {
+      if (isNotFound(error)) return [];
+      throw new RunDirError(`${file}: cannot be read (${errorReason(error)})`, { cause: error });
+    }
     // A torn last line has no newline: start the next record on a line of its own.
     if (text.length > 0 && !text.endsWith('\n')) appendFileSync(file, '\n');
     return parseInvocationsJsonl(text, file);

@@ -4,10 +4,12 @@
  * is appended to invocations.jsonl as it returns. Local cells run one at a time (CPU-bound measurements must not
  * share cores); AWS cells up to --concurrency at once. A failing cell is recorded and the sweep goes on.
  */
-import { parseReportLine } from '../analyze/report-line.js';
-import { repetitionsDone } from '../analyze/statistics.js';
-import type { SweepOptions } from '../cli/options.js';
+import { groupBy } from '../../lib/collections.js';
+import { isRecord } from '../../lib/guards.js';
+import { parseReportLine } from '../lambda/report-line.js';
+import type { SweepOptions } from '../options.js';
 import type { PlannedCell } from '../plan/plan.js';
+import { repetitionsDone } from '../statistics/statistics.js';
 import type { TargetSession } from '../target/target.js';
 import { type InvokeOutcome, invokeOnce } from './invoke.js';
 import type { InvocationRecord, InvocationRequest } from './record.js';
@@ -55,10 +57,6 @@ function requestFor(cell: PlannedCell, o: SweepOptions): InvocationRequest {
   return { mode: cell.mode, workers: cell.workers, items: o.items, algorithm: o.algorithm, cost: o.cost, seed: o.seed };
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
-
 /** Turns one outcome into the record appended to invocations.jsonl. */
 export function toRecord(
   outcome: InvokeOutcome,
@@ -94,7 +92,7 @@ export function toRecord(
   }
   const report = outcome.reportLine ? parseReportLine(outcome.reportLine) : null;
   if (outcome.functionError || report?.status === 'timeout') {
-    const body = isObject(outcome.body) ? outcome.body : {};
+    const body = isRecord(outcome.body) ? outcome.body : {};
     const timedOut = report?.status === 'timeout';
     return {
       ...common,
@@ -106,7 +104,7 @@ export function toRecord(
       response: outcome.body,
     };
   }
-  const digest = isObject(outcome.body) ? outcome.body.digest : undefined;
+  const digest = isRecord(outcome.body) ? outcome.body.digest : undefined;
   if (base.expectedDigest && digest !== base.expectedDigest) {
     return {
       ...common,
@@ -202,11 +200,7 @@ function cellComplete(state: { durations: number[]; reps: number; failures: numb
 
 export async function runSweep(input: SweepInput): Promise<SweepResult> {
   const { options: o, cells, runDir, signal } = input;
-  const existing = new Map<string, InvocationRecord[]>();
-  for (const r of runDir.readRecords()) {
-    const key = cellKey(r);
-    existing.set(key, [...(existing.get(key) ?? []), r]);
-  }
+  const existing = groupBy(runDir.readRecords(), cellKey);
   const results: CellResult[] = [];
   let done = 0;
   const queue = cells.map((cell, index) => ({ cell, index }));

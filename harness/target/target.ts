@@ -6,16 +6,14 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { type Emulator, startEmulator } from '../../infra/emulator/emulator.js';
-import type { Target } from '../run/record.js';
+import { isRecord } from '../../lib/guards.js';
+import { TargetError } from '../errors.js';
+import type { Target, TargetOptions } from '../options.js';
 
 // The emulator's environments run on the host's Node; the SDK's warning about it is noise in a benchmark's output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-export interface TargetOptions {
-  target: Target;
-  region: string;
-  profile: string | null;
-  endpointUrl: string | null;
+export interface SessionOptions extends TargetOptions {
   /** Highest worker count of the sweep: fan_out needs that many environments beside its parent. */
   maxWorkers?: number;
 }
@@ -36,8 +34,9 @@ export interface TargetSession {
   close(): Promise<void>;
 }
 
-export class TargetError extends Error {
-  override name = 'TargetError';
+/** The resource (function, log group) is gone. By name: Lambda and CloudWatch Logs each have their own class of it. */
+export function isResourceNotFound(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ResourceNotFoundException';
 }
 
 // Local credentials are never checked; the SDK only needs something to sign with.
@@ -46,17 +45,25 @@ const LOCAL_CREDENTIALS = { accessKeyId: 'AKIAVCPUBENCHLOCAL00', secretAccessKey
 const MAX_ATTEMPTS = 8;
 
 interface RemoteStatus {
-  cpuEnforced?: unknown;
-  cgroupDetail?: unknown;
+  cpuEnforced: boolean;
+  cgroupDetail: string;
 }
 
+/** What a vcpu-bench emulator at `endpoint` says of itself, checked; null when none answers there. */
 async function remoteEmulatorStatus(endpoint: string): Promise<RemoteStatus | null> {
+  let body: unknown;
   try {
     const res = await fetch(new URL('/vcpu-bench/status', endpoint));
-    return res.ok ? ((await res.json()) as RemoteStatus) : null;
+    if (!res.ok) return null;
+    body = await res.json();
   } catch {
     return null;
   }
+  if (!isRecord(body)) return null;
+  return {
+    cpuEnforced: body.cpuEnforced === true,
+    cgroupDetail: typeof body.cgroupDetail === 'string' ? body.cgroupDetail : '',
+  };
 }
 
 /** What the emulator adds to an Invoke response (its `x-vcpu-bench-*` headers), read by invokeOnce. */
@@ -89,39 +96,43 @@ function captureEmulatorHeaders(client: LambdaClient): void {
   );
 }
 
-export async function openTarget(o: TargetOptions): Promise<TargetSession> {
-  if (o.target === 'aws') {
-    const config = {
-      region: o.region,
-      maxAttempts: MAX_ATTEMPTS,
-      retryMode: 'adaptive',
-      ...(o.profile ? { profile: o.profile } : {}),
-      ...(o.endpointUrl ? { endpoint: o.endpointUrl } : {}),
-    };
-    // An endpoint that is not AWS's own (LocalStack, this project's emulator) measures an emulation: label it so.
-    const foreign = o.endpointUrl !== null && !/\.amazonaws\.com(\.cn)?$/.test(new URL(o.endpointUrl).hostname);
-    const status = foreign && o.endpointUrl ? await remoteEmulatorStatus(o.endpointUrl) : null;
-    const lambda = new LambdaClient(config);
-    const logs = new CloudWatchLogsClient(config);
-    if (status) captureEmulatorHeaders(lambda);
-    return {
-      kind: 'aws',
-      region: o.region,
-      lambda,
-      logs,
-      emulated: foreign,
-      // Other emulators (LocalStack, moto) apply no CPU limit (LAMBDA_FACTS.md "Existing local emulators").
-      cpuEnforced: foreign ? status?.cpuEnforced === true : true,
-      emulator: null,
-      description: foreign
-        ? `the AWS API at ${o.endpointUrl}, not AWS itself: ${status ? `a vcpu-bench emulator (${String(status.cgroupDetail ?? '')})` : 'an emulator without a CPU model, results are unthrottled'}`
-        : `AWS Lambda in ${o.region}${o.profile ? ` (profile ${o.profile})` : ''}${o.endpointUrl ? ` via ${o.endpointUrl}` : ''}`,
-      close: async () => {
-        lambda.destroy();
-        logs.destroy();
-      },
-    };
-  }
+/** Real AWS, or the AWS API at another endpoint (LocalStack, this project's emulator), labelled emulated. */
+async function openAws(o: SessionOptions): Promise<TargetSession> {
+  const config = {
+    region: o.region,
+    maxAttempts: MAX_ATTEMPTS,
+    retryMode: 'adaptive',
+    ...(o.profile ? { profile: o.profile } : {}),
+    ...(o.endpointUrl ? { endpoint: o.endpointUrl } : {}),
+  };
+  // An endpoint that is not AWS's own measures an emulation: label it so.
+  const foreign = o.endpointUrl !== null && !/\.amazonaws\.com(\.cn)?$/.test(new URL(o.endpointUrl).hostname);
+  const status = foreign && o.endpointUrl ? await remoteEmulatorStatus(o.endpointUrl) : null;
+  const lambda = new LambdaClient(config);
+  const logs = new CloudWatchLogsClient(config);
+  if (status) captureEmulatorHeaders(lambda);
+  const description = foreign
+    ? `the AWS API at ${o.endpointUrl}, not AWS itself: ${status ? `a vcpu-bench emulator (${status.cgroupDetail})` : 'an emulator without a CPU model, results are unthrottled'}`
+    : `AWS Lambda in ${o.region}${o.profile ? ` (profile ${o.profile})` : ''}${o.endpointUrl ? ` via ${o.endpointUrl}` : ''}`;
+  return {
+    kind: 'aws',
+    region: o.region,
+    lambda,
+    logs,
+    emulated: foreign,
+    // Other emulators (LocalStack, moto) apply no CPU limit (harness/lambda/README.md "Other local emulators").
+    cpuEnforced: foreign ? status?.cpuEnforced === true : true,
+    emulator: null,
+    description,
+    close: async () => {
+      lambda.destroy();
+      logs.destroy();
+    },
+  };
+}
+
+/** The local emulator: one already running at --endpoint-url, or one embedded in this process for the command. */
+async function openLocal(o: SessionOptions): Promise<TargetSession> {
   let emulator: Emulator | null = null;
   let endpoint = o.endpointUrl;
   let cpuEnforced: boolean;
@@ -133,8 +144,8 @@ export async function openTarget(o: TargetOptions): Promise<TargetSession> {
         `--endpoint-url ${endpoint}: no vcpu-bench emulator answers there; start one with \`vcpu-bench emulator\``,
       );
     }
-    cpuEnforced = status.cpuEnforced === true;
-    detail = String(status.cgroupDetail ?? '');
+    cpuEnforced = status.cpuEnforced;
+    detail = status.cgroupDetail;
   } else {
     emulator = await startEmulator({
       region: o.region,
@@ -172,4 +183,8 @@ export async function openTarget(o: TargetOptions): Promise<TargetSession> {
       await emulator?.close();
     },
   };
+}
+
+export async function openTarget(o: SessionOptions): Promise<TargetSession> {
+  return o.target === 'aws' ? openAws(o) : openLocal(o);
 }

@@ -1,5 +1,5 @@
 /**
- * Linux cgroups for execution environments: a CPU quota of memory/1769 CPUs (CFS quota per period), a cpuset of the
+ * Linux cgroups for execution environments: a CPU quota of the memory's vCPU share (CFS quota per period), a cpuset of the
  * cores Lambda would show (capped at the host's), a memory limit, and the freezer. cgroup v1 (one hierarchy per
  * controller) and v2 (one delegated subtree) are both supported; detection tries what the host lets us write and
  * says why when neither works. Nothing here pretends: `enforced` is false whenever the quota is not applied.
@@ -7,15 +7,17 @@
 import { appendFileSync, existsSync, mkdirSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { CPU_PERIOD_US } from '../../harness/lambda/platform.js';
+import { errnoCode, errorReason } from '../../lib/fs.js';
 import { type CgroupMount, cgroupDir, cgroupMounts, ownCgroups, readProcText } from '../../workloads/cgroup-paths.js';
 
-// Lambda enforces the CPU quota in short periods (LAMBDA_FACTS.md "Memory and CPU": 20 ms reported).
-export const CFS_PERIOD_US = Number(process.env.VCPU_BENCH_CFS_PERIOD_US ?? 20_000);
+// Lambda enforces the CPU quota in short periods (harness/lambda/README.md "CPU quota period").
+export const CFS_PERIOD_US = Number(process.env.VCPU_BENCH_CFS_PERIOD_US ?? CPU_PERIOD_US);
 // The kernel refuses a CFS quota below 1 ms.
 const MIN_QUOTA_US = 1_000;
 
 export interface EnvLimits {
-  /** CPUs' worth of quota: memory_mb / 1769. */
+  /** CPUs' worth of quota: the memory's vCPU share. */
   cpus: number;
   /** How many cores the environment may run on (Lambda's visible-cores table, capped at the host). */
   cores: number;
@@ -58,7 +60,7 @@ function tryRmdir(dir: string): boolean {
     rmdirSync(dir);
     return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ENOENT';
+    return errnoCode(error) === 'ENOENT';
   }
 }
 
@@ -67,7 +69,7 @@ function pidAlive(pid: number): boolean {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    return errnoCode(error) === 'EPERM';
   }
 }
 
@@ -159,7 +161,7 @@ function detectV1(baseName: string): CgroupSupport | string {
         write(path.join(base, 'cpuset.mems'), readProcText(path.join(path.dirname(base), 'cpuset.mems')) ?? '0');
       }
     } catch (error) {
-      return `cgroup v1: cannot write ${base} (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
+      return `cgroup v1: cannot write ${base} (${errorReason(error)})`;
     }
     bases.set(c, base);
   }
@@ -248,7 +250,7 @@ function v2Base(mount: CgroupMount, ownDir: string, baseName: string, wanted: st
     enable(base);
     return base;
   } catch (error) {
-    errors.push(`${mount.mountPoint}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    errors.push(`${mount.mountPoint}: ${errorReason(error)}`);
   }
   if (ownDir !== mount.mountPoint) {
     const others = (readProcText(path.join(ownDir, 'cgroup.procs')) ?? '')
@@ -270,7 +272,7 @@ function v2Base(mount: CgroupMount, ownDir: string, baseName: string, wanted: st
       enable(base);
       return base;
     } catch (error) {
-      errors.push(`${ownDir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+      errors.push(`${ownDir}: ${errorReason(error)}`);
     }
   }
   throw new Error(`cannot write a delegated subtree (${errors.join('; ')})`);

@@ -1,6 +1,6 @@
 /**
  * The local Lambda emulator: the Lambda and CloudWatch Logs APIs on one HTTP port, spoken to by the real AWS SDK v3
- * clients, with execution environments that get CPU in proportion to memory (memory/1769 CPUs), freeze between
+ * clients, with execution environments that get CPU in proportion to memory (the memory's vCPU share), freeze between
  * invocations and print real REPORT lines. Start it in-process with `startEmulator()` or from the CLI (`emulator`).
  */
 import { randomUUID } from 'node:crypto';
@@ -9,12 +9,23 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { LIMITS } from '../../harness/lambda/platform.js';
 import { ApiError, invalid, throttled } from './api-error.js';
 import { ExecutionEnvironment, type InvocationOutcome } from './environment.js';
 import type { Executor } from './executor.js';
 import { ACCOUNT_ID, type FunctionRecord, FunctionRegistry } from './functions.js';
 import { LogStore } from './logs.js';
 import { ProcessExecutor } from './process-executor.js';
+
+/** What an emulator uses unless told otherwise; the `emulator` command's flags default to these too. */
+export const EMULATOR_DEFAULTS = {
+  port: 9769,
+  host: '127.0.0.1',
+  region: 'us-east-1',
+  /** Executions in flight at once; beyond it Invoke answers 429, as Lambda does at the account limit. */
+  concurrency: 10,
+  keepAliveS: 300,
+} as const;
 
 export interface EmulatorOptions {
   port?: number;
@@ -46,10 +57,6 @@ export interface EmulatorStatus {
   oversubscription: number;
 }
 
-const MAX_SYNC_PAYLOAD = 6 * 1024 * 1024; // LAMBDA_FACTS.md "Memory and CPU": 6 MB sync payload
-const MAX_ASYNC_PAYLOAD = 1024 * 1024; // 1 MB async
-const TAIL_BYTES = 4096; // LogType Tail: the last 4 KB of the log
-
 export class Emulator {
   readonly logs: LogStore;
   readonly executor: Executor;
@@ -66,9 +73,9 @@ export class Emulator {
   endpoint = '';
 
   constructor(options: EmulatorOptions = {}) {
-    this.region = options.region ?? 'us-east-1';
-    this.concurrency = options.concurrency ?? 10;
-    this.keepAliveS = options.keepAliveS ?? 300;
+    this.region = options.region ?? EMULATOR_DEFAULTS.region;
+    this.concurrency = options.concurrency ?? EMULATOR_DEFAULTS.concurrency;
+    this.keepAliveS = options.keepAliveS ?? EMULATOR_DEFAULTS.keepAliveS;
     this.executor = options.executor ?? new ProcessExecutor();
     this.logs = new LogStore(this.region, ACCOUNT_ID);
     this.workDir = mkdtempSync(path.join(os.tmpdir(), 'vcpu-bench-emulator-'));
@@ -403,7 +410,7 @@ export class Emulator {
       return;
     }
     if (type === 'Event') {
-      if (body.length > MAX_ASYNC_PAYLOAD)
+      if (body.length > LIMITS.asyncRequestBytes)
         throw new ApiError(
           413,
           'RequestTooLargeException',
@@ -413,7 +420,7 @@ export class Emulator {
       res.writeHead(202, { 'x-amzn-requestid': requestId, 'content-length': 0 }).end();
       return;
     }
-    if (body.length > MAX_SYNC_PAYLOAD)
+    if (body.length > LIMITS.syncRequestBytes)
       throw new ApiError(
         413,
         'RequestTooLargeException',
@@ -514,10 +521,10 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
   res.end(text);
 }
 
-/** The last 4 KB of the invocation's log, base64 (LAMBDA_FACTS.md "Invoke API"). */
+/** The last 4 KB of the invocation's log, base64 (harness/lambda/README.md "Invoke API"). */
 function tailOf(lines: string[]): string {
   const text = Buffer.from(`${lines.join('\n')}\n`);
-  return text.subarray(Math.max(0, text.length - TAIL_BYTES)).toString('base64');
+  return text.subarray(Math.max(0, text.length - LIMITS.logTailBytes)).toString('base64');
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {

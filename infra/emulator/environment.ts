@@ -1,15 +1,12 @@
 /**
- * One execution environment: a Runtime API server (LAMBDA_FACTS.md "Runtime API") in front of one executor-run
+ * One execution environment: a Runtime API server (harness/lambda/README.md "Runtime API") in front of one executor-run
  * process, the invocation it is serving, its freeze between invocations, its log stream, and the REPORT figures it
  * measures: Duration from dispatch to the posted response, Init Duration from process start to the first `next`.
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { EnvHandle, Executor } from './executor.js';
-import type { LogStore } from './logs.js';
 import {
-  billedDuration,
   endLine,
   type InvocationStatus,
   initStartLine,
@@ -20,7 +17,11 @@ import {
   type ReportFigures,
   reportLine,
   startLine,
-} from './report.js';
+} from '../../harness/lambda/log-format.js';
+import { EXECUTION_ENV, logGroupOf } from '../../harness/lambda/platform.js';
+import { billedDurationMs } from '../../harness/lambda/pricing.js';
+import type { EnvHandle, Executor } from './executor.js';
+import type { LogStore } from './logs.js';
 
 export const RUNTIME_VERSION = `nodejs:${process.versions.node.split('.')[0]}.emulated`;
 
@@ -105,7 +106,7 @@ export class ExecutionEnvironment {
   ) {
     envCounter += 1;
     this.id = `env-${process.pid}-${envCounter}`;
-    this.logGroup = `/aws/lambda/${fn.name}`;
+    this.logGroup = logGroupOf(fn.name);
   }
 
   /** Raises the load the invocation in flight has seen (see InvocationOutcome.oversubscription). */
@@ -148,7 +149,7 @@ export class ExecutionEnvironment {
         LAMBDA_TASK_ROOT: fn.codeDir,
         LAMBDA_RUNTIME_DIR: fn.codeDir,
         AWS_LAMBDA_RUNTIME_API: `127.0.0.1:${port}`,
-        AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+        AWS_EXECUTION_ENV: EXECUTION_ENV,
         AWS_LAMBDA_FUNCTION_NAME: fn.name,
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
         AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
@@ -370,7 +371,7 @@ export class ExecutionEnvironment {
       const report: ReportFigures = {
         requestId: pending.requestId,
         durationMs,
-        billedDurationMs: billedDuration(durationMs, initDurationMs),
+        billedDurationMs: billedDurationMs(durationMs, initDurationMs),
         memorySizeMb: this.fn.memoryMb,
         maxMemoryUsedMb: Math.min(this.fn.memoryMb, this.handle?.maxMemoryUsedMb() ?? 0),
         initDurationMs,

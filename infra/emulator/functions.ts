@@ -6,6 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
+import { EPHEMERAL_STORAGE_MB, logGroupOf, MEMORY_MB, RUNTIME, TIMEOUT_S } from '../../harness/lambda/platform.js';
 import { ApiError, conflict, invalid, notFound } from './api-error.js';
 
 export const ACCOUNT_ID = '000000000000';
@@ -64,15 +65,15 @@ export function functionNameOf(input: unknown): string {
 }
 
 function checkMemory(value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 128 || value > 10240) {
-    throw validationError('memorySize', value, 'Member must have value between 128 and 10240');
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < MEMORY_MB.min || value > MEMORY_MB.max) {
+    throw validationError('memorySize', value, `Member must have value between ${MEMORY_MB.min} and ${MEMORY_MB.max}`);
   }
   return value;
 }
 
 function checkTimeout(value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 900) {
-    throw validationError('timeout', value, 'Member must have value between 1 and 900');
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < TIMEOUT_S.min || value > TIMEOUT_S.max) {
+    throw validationError('timeout', value, `Member must have value between ${TIMEOUT_S.min} and ${TIMEOUT_S.max}`);
   }
   return value;
 }
@@ -80,7 +81,7 @@ function checkTimeout(value: unknown): number {
 function checkRuntime(value: unknown): string {
   if (typeof value !== 'string' || !/^nodejs\d+\.x$/.test(value)) {
     throw invalid(
-      `The runtime parameter of ${String(value)} is not supported by the local emulator: use a nodejs runtime such as nodejs22.x.`,
+      `The runtime parameter of ${String(value)} is not supported by the local emulator: use a nodejs runtime such as ${RUNTIME}.`,
     );
   }
   return value;
@@ -212,8 +213,8 @@ export class FunctionRegistry {
     if (input.PackageType === 'Image') throw invalid('PackageType Image: the local emulator runs zip packages only.');
     const runtime = checkRuntime(input.Runtime);
     const handler = checkHandler(input.Handler);
-    const memorySize = input.MemorySize === undefined ? 128 : checkMemory(input.MemorySize);
-    const timeout = input.Timeout === undefined ? 3 : checkTimeout(input.Timeout);
+    const memorySize = input.MemorySize === undefined ? MEMORY_MB.default : checkMemory(input.MemorySize);
+    const timeout = input.Timeout === undefined ? TIMEOUT_S.default : checkTimeout(input.Timeout);
     const architectures = checkArchitectures(input.Architectures);
     const environment = checkEnvironment(input.Environment);
     const logFormat = checkLogFormat(input.LoggingConfig) ?? 'Text';
@@ -341,8 +342,8 @@ export class FunctionRegistry {
         : {}),
       PackageType: 'Zip',
       Architectures: fn.architectures,
-      EphemeralStorage: { Size: 512 },
-      LoggingConfig: { LogFormat: fn.logFormat, LogGroup: `/aws/lambda/${fn.name}` },
+      EphemeralStorage: { Size: EPHEMERAL_STORAGE_MB.default },
+      LoggingConfig: { LogFormat: fn.logFormat, LogGroup: logGroupOf(fn.name) },
     };
   }
 }

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { lambdaVisibleCores, vcpuShare } from '../../harness/analyze/cost.js';
+import { vcpuShare, visibleCores } from '../../harness/lambda/platform.js';
 import { type CgroupSupport, detectCgroups, type EnvCgroup } from './cgroups.js';
 import type { EnvExit, EnvHandle, EnvSpec, Executor } from './executor.js';
 
@@ -74,7 +74,7 @@ export class ProcessExecutor implements Executor {
     const cpus = vcpuShare(spec.memoryMb);
     const group = this.cgroups.create(spec.id, {
       cpus,
-      cores: Math.min(lambdaVisibleCores(spec.memoryMb), hostCores),
+      cores: Math.min(visibleCores(spec.memoryMb), hostCores),
       memoryMb: spec.memoryMb,
     });
     if (group) this.groups.add(group);

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
-import { parseReportLine } from '../../harness/analyze/report-line.js';
+import { parseReportLine } from '../../harness/lambda/report-line.js';
 import type { InvocationRecord } from '../../harness/run/record.js';
 import { runCli } from '../support/cli.js';
 

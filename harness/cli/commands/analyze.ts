@@ -6,23 +6,18 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { AnalyzeError, analyzeRun, INVOCATIONS_FILE, parseInvocationsJsonl } from '../../analyze/analyze.js';
+import { errorReason, isNotFound } from '../../../lib/fs.js';
+import { analyzeRun } from '../../analyze/analyze.js';
 import { CLOUDWATCH_REPORTS_FILE, saveRunReportLines } from '../../analyze/cloudwatch.js';
-import { asPlainLog } from '../../analyze/report-line.js';
 import { renderSummaryTable } from '../../analyze/table.js';
+import { ConfigError, RunDirError } from '../../errors.js';
+import { asPlainLog } from '../../lambda/report-line.js';
+import { resolveTargetOptions, type TargetOptions } from '../../options.js';
+import { INVOCATIONS_FILE, parseInvocationsJsonl } from '../../run/record.js';
 import { openTarget } from '../../target/target.js';
-import { SWEEP_OPTIONS } from '../common-options.js';
-import { ConfigError } from '../errors.js';
-import { resolveSweepOptions, type SweepOptions } from '../options.js';
+import { withTargetOptions } from '../common-options.js';
 
 const GROUP_LOGS = 'More REPORT lines:';
-
-type TargetFlags = Pick<SweepOptions, 'target' | 'region' | 'profile' | 'endpointUrl'>;
-
-function errnoCode(error: unknown): string {
-  if (error instanceof Error && 'code' in error && typeof error.code === 'string') return error.code;
-  return error instanceof Error ? error.message : String(error);
-}
 
 /** The run directory, absolute; a ConfigError when it is not there, before anything is read or written. */
 async function runDirectory(value: unknown): Promise<string> {
@@ -34,7 +29,7 @@ async function runDirectory(value: unknown): Promise<string> {
   try {
     isDirectory = (await stat(dir)).isDirectory();
   } catch (error: unknown) {
-    throw new ConfigError(`run directory ${dir} does not exist (${errnoCode(error)}); expected results/<run-id>/`, {
+    throw new ConfigError(`run directory ${dir} does not exist (${errorReason(error)}); expected results/<run-id>/`, {
       cause: error,
     });
   }
@@ -51,7 +46,7 @@ async function logsFileText(value: unknown): Promise<string | undefined> {
   try {
     return await readFile(value, 'utf8');
   } catch (error: unknown) {
-    throw new ConfigError(`--logs ${value}: cannot read it (${errnoCode(error)})`, { cause: error });
+    throw new ConfigError(`--logs ${value}: cannot read it (${errorReason(error)})`, { cause: error });
   }
 }
 
@@ -60,8 +55,8 @@ async function savedReports(file: string): Promise<string | undefined> {
   try {
     return await readFile(file, 'utf8');
   } catch (error: unknown) {
-    if (errnoCode(error) === 'ENOENT') return undefined;
-    throw new AnalyzeError(`${file}: cannot be read (${errnoCode(error)})`, { cause: error });
+    if (isNotFound(error)) return undefined;
+    throw new RunDirError(`${file}: cannot be read (${errorReason(error)})`, { cause: error });
   }
 }
 
@@ -69,13 +64,13 @@ async function savedReports(file: string): Promise<string | undefined> {
  * Fetch the run's REPORT lines from CloudWatch Logs and merge them into <run-dir>/cloudwatch-reports.log (lines
  * already saved are kept: log retention may have expired some since). Returns a line for the terminal.
  */
-async function fetchIntoRun(dir: string, target: TargetFlags): Promise<string> {
+async function fetchIntoRun(dir: string, target: TargetOptions): Promise<string> {
   const jsonl = path.join(dir, INVOCATIONS_FILE);
   let text: string;
   try {
     text = await readFile(jsonl, 'utf8');
   } catch (error: unknown) {
-    throw new AnalyzeError(`${jsonl}: cannot be read (${errnoCode(error)}), so the run's functions are unknown`, {
+    throw new RunDirError(`${jsonl}: cannot be read (${errorReason(error)}), so the run's functions are unknown`, {
       cause: error,
     });
   }
@@ -95,7 +90,7 @@ async function fetchIntoRun(dir: string, target: TargetFlags): Promise<string> {
 }
 
 const builder = (y: Argv<object>) =>
-  y
+  withTargetOptions(y)
     .positional('run-dir', {
       type: 'string',
       describe: 'The run to analyze: the directory a run wrote, results/<run-id>/, holding invocations.jsonl',
@@ -114,12 +109,6 @@ const builder = (y: Argv<object>) =>
       describe: `Fetch the REPORT lines of the run's functions from CloudWatch Logs, for the run's time window plus a minute each side, and save them to <run-dir>/${CLOUDWATCH_REPORTS_FILE}. Uses --target, --region, --profile, --endpoint-url; on --target local it needs --endpoint-url (the emulator the run used)`,
       defaultDescription: 'false',
     })
-    .options({
-      target: SWEEP_OPTIONS.target,
-      region: SWEEP_OPTIONS.region,
-      profile: SWEEP_OPTIONS.profile,
-      'endpoint-url': SWEEP_OPTIONS['endpoint-url'],
-    })
     .example('$0 analyze results/20261125-131500-a1b2', 'rewrite the CSVs and print the summary')
     .example('$0 analyze results/20261125-131500-a1b2 --logs exported.log', 'with REPORT lines from a saved log')
     .example(
@@ -127,7 +116,7 @@ const builder = (y: Argv<object>) =>
       'with REPORT lines fetched from CloudWatch Logs',
     )
     .epilogue(
-      `Writes invocations.csv and summary.csv into <run-dir>. REPORT lines come from the run's records, then <run-dir>/${CLOUDWATCH_REPORTS_FILE} when an earlier --cloudwatch saved one, then --logs.`,
+      `Writes invocations.csv, summary.csv, summary.json and summary.md into <run-dir>. REPORT lines come from the run's records, then <run-dir>/${CLOUDWATCH_REPORTS_FILE} when an earlier --cloudwatch saved one, then --logs.`,
     );
 
 type AnalyzeArgs = ReturnType<typeof builder> extends Argv<infer U> ? U : never;
@@ -135,19 +124,14 @@ type AnalyzeArgs = ReturnType<typeof builder> extends Argv<infer U> ? U : never;
 export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
   command: 'analyze <run-dir>',
   describe:
-    "Turn a run's invocations into invocations.csv, summary.csv and a summary table (--cloudwatch: with REPORT lines from CloudWatch Logs)",
+    "Turn a run's invocations into invocations.csv, summary.csv, summary.json, summary.md and a summary table (--cloudwatch: with REPORT lines from CloudWatch Logs)",
   builder,
   handler: async (argv) => {
     // Everything the user can get wrong is checked before the run directory is touched.
     const dir = await runDirectory(argv['run-dir']);
     const logsText = await logsFileText(argv.logs);
     // The target flags are only used by --cloudwatch, but a wrong one is refused either way.
-    const targetFlags: TargetFlags = resolveSweepOptions({
-      target: argv.target,
-      region: argv.region,
-      profile: argv.profile,
-      'endpoint-url': argv['endpoint-url'],
-    });
+    const targetFlags = resolveTargetOptions(argv);
     const target = argv.cloudwatch === true ? targetFlags : null;
     if (target !== null && target.target === 'local' && target.endpointUrl === null) {
       throw new ConfigError(

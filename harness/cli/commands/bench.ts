@@ -1,9 +1,11 @@
 /** `vcpu-bench bench`: plan -> deploy -> run -> analyze, then the summary table. What `npm run bench` runs. */
 import type { Argv, CommandModule } from 'yargs';
 import { renderSummaryTable } from '../../analyze/table.js';
-import { analyzeStep, fetchFanOutReports, measure, oversubscriptionWarning } from '../../pipeline.js';
+import { MB_PER_VCPU, memoryForVcpus } from '../../lambda/platform.js';
+import { resolveSweepOptions } from '../../options.js';
+import { analyzeStep, fetchFanOutReports, oversubscriptionWarning } from '../../pipeline.js';
 import { withSweepOptions } from '../common-options.js';
-import { resolveSweepOptions } from '../options.js';
+import { measureFromCli } from '../measure.js';
 import { ROLE_OPTION } from './deploy.js';
 import { RESUME_OPTION } from './run.js';
 
@@ -13,7 +15,7 @@ const builder = (y: Argv<object>) =>
     .option('resume', RESUME_OPTION)
     .example('$0 bench', 'the default sweep on the local emulator (what `npm run bench` runs)')
     .example(
-      '$0 bench --target aws --role arn:aws:iam::123456789012:role/vcpu-bench --memory 1769-7077:1769 --workers 1-6',
+      `$0 bench --target aws --role arn:aws:iam::123456789012:role/vcpu-bench --memory ${MB_PER_VCPU}-${memoryForVcpus(4)}:${MB_PER_VCPU} --workers 1-6`,
       'on AWS',
     )
     .example('$0 bench --algorithm pbkdf2 --items 6 --workers 1,2,3', "the published experiment's workload");
@@ -26,9 +28,12 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
     "The whole pipeline: plan, deploy, run, fetch fan-out children's REPORT lines, analyze, and print the summary table (per memory: vCPU share, median ms per mode and workers, speedup, cost per 1k items)",
   builder,
   handler: async (argv) => {
-    const resumeId = typeof argv.resume === 'string' ? argv.resume : null;
-    const role = typeof argv.role === 'string' ? argv.role : null;
-    await measure(resolveSweepOptions(argv), resumeId, role, 'bench', async ({ session, runDir }) => {
+    const flags = {
+      options: resolveSweepOptions(argv),
+      resumeId: typeof argv.resume === 'string' ? argv.resume : null,
+      role: typeof argv.role === 'string' ? argv.role : null,
+    };
+    await measureFromCli(flags, 'bench', async ({ session, runDir }) => {
       await fetchFanOutReports(session, runDir);
       const analysis = await analyzeStep(runDir);
       process.stdout.write(`\n${renderSummaryTable(analysis.summary)}\n`);

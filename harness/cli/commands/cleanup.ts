@@ -3,30 +3,17 @@
  * only those of one run, with their log groups. Anything untagged is left alone, whatever its name.
  */
 import type { Argv, CommandModule } from 'yargs';
+import { EMULATOR_DEFAULTS } from '../../../infra/emulator/emulator.js';
 import { cleanup } from '../../cleanup/cleanup.js';
+import { FUNCTION_NAME_PATTERN, LOG_GROUP_PREFIX } from '../../lambda/platform.js';
+import { matching, resolveTargetOptions, runIdValue } from '../../options.js';
 import { openTarget } from '../../target/target.js';
-import { SWEEP_OPTIONS } from '../common-options.js';
-import { ConfigError } from '../errors.js';
-import { FUNCTION_NAME_PATTERN, RUN_ID_PATTERN, resolveSweepOptions } from '../options.js';
+import { withTargetOptions } from '../common-options.js';
 
 const GROUP = 'Cleanup:';
 
-/** A repeated flag reaches here as an array whatever yargs' types say, hence `unknown`. */
-function optionalText(flag: string, value: unknown, pattern: RegExp, rule: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw new ConfigError(`--${flag} ${String(value)}: takes one value; it ${rule}`);
-  if (!pattern.test(value)) throw new ConfigError(`--${flag} ${value}: ${rule}`);
-  return value;
-}
-
 const builder = (y: Argv<object>) =>
-  y
-    .options({
-      target: SWEEP_OPTIONS.target,
-      region: SWEEP_OPTIONS.region,
-      profile: SWEEP_OPTIONS.profile,
-      'endpoint-url': SWEEP_OPTIONS['endpoint-url'],
-    })
+  withTargetOptions(y)
     .option('run', {
       type: 'string',
       requiresArg: true,
@@ -50,9 +37,12 @@ const builder = (y: Argv<object>) =>
     })
     .example('$0 cleanup --target aws --dry-run', 'what would be deleted on AWS')
     .example('$0 cleanup --target aws --region eu-west-1 --run 20261125-131500-a1b2', 'one run on AWS')
-    .example('$0 cleanup --endpoint-url http://127.0.0.1:9769', 'a running `vcpu-bench emulator`')
+    .example(
+      `$0 cleanup --endpoint-url http://${EMULATOR_DEFAULTS.host}:${EMULATOR_DEFAULTS.port}`,
+      'a running `vcpu-bench emulator`',
+    )
     .epilogue(
-      'Deletes only functions tagged vcpu-bench:managed=true (and vcpu-bench:run=<id> with --run), each with its log group /aws/lambda/<name>. Untagged functions are never touched.',
+      `Deletes only functions tagged vcpu-bench:managed=true (and vcpu-bench:run=<id> with --run), each with its log group ${LOG_GROUP_PREFIX}<name>. Untagged functions are never touched.`,
     );
 
 type CleanupArgs = ReturnType<typeof builder> extends Argv<infer U> ? U : never;
@@ -66,15 +56,13 @@ export const cleanupCommand: CommandModule<object, CleanupArgs> = {
   describe: 'Delete the functions vcpu-bench deployed (by tag), with their log groups; --dry-run lists them',
   builder,
   handler: async (argv) => {
-    const runId = optionalText('run', argv.run, RUN_ID_PATTERN, 'must be a run id matching [A-Za-z0-9._-]+') ?? null;
-    const prefix = optionalText('prefix', argv.prefix, FUNCTION_NAME_PATTERN, 'must match [A-Za-z0-9_-]+');
+    const runId = argv.run === undefined ? null : runIdValue('--run', argv.run);
+    const prefix =
+      argv.prefix === undefined
+        ? undefined
+        : matching(FUNCTION_NAME_PATTERN, 'must match [A-Za-z0-9_-]+')('--prefix', argv.prefix);
     const dryRun = argv['dry-run'] === true;
-    const options = resolveSweepOptions({
-      target: argv.target,
-      region: argv.region,
-      profile: argv.profile,
-      'endpoint-url': argv['endpoint-url'],
-    });
+    const options = resolveTargetOptions(argv);
     if (options.target === 'local' && options.endpointUrl === null) {
       process.stdout.write(
         'Nothing to clean on --target local without --endpoint-url: the embedded emulator and its functions live only while a command runs.\n',

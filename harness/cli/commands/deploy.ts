@@ -1,8 +1,10 @@
 /** `vcpu-bench deploy`: create or update one function per (arch, memory) and wait until each is ready. */
 import type { Argv, CommandModule } from 'yargs';
-import { deployStep, makePlan, openSession, roleFor } from '../../pipeline.js';
+import { EMULATOR_DEFAULTS } from '../../../infra/emulator/emulator.js';
+import { MB_PER_VCPU } from '../../lambda/platform.js';
+import { resolveSweepOptions } from '../../options.js';
+import { deployStep, openSession, roleFor } from '../../pipeline.js';
 import { withSweepOptions } from '../common-options.js';
-import { resolveSweepOptions } from '../options.js';
 
 export const ROLE_OPTION = {
   type: 'string',
@@ -17,10 +19,13 @@ const builder = (y: Argv<object>) =>
   withSweepOptions(y)
     .option('role', ROLE_OPTION)
     .example(
-      '$0 deploy --target aws --role arn:aws:iam::123456789012:role/vcpu-bench --memory 1024,1769',
+      `$0 deploy --target aws --role arn:aws:iam::123456789012:role/vcpu-bench --memory 1024,${MB_PER_VCPU}`,
       'two functions on AWS',
     )
-    .example('$0 deploy --endpoint-url http://127.0.0.1:9001', 'into a running local emulator (`vcpu-bench emulator`)');
+    .example(
+      `$0 deploy --endpoint-url http://${EMULATOR_DEFAULTS.host}:${EMULATOR_DEFAULTS.port}`,
+      'into a running local emulator (`vcpu-bench emulator`)',
+    );
 
 type DeployArgs = ReturnType<typeof builder> extends Argv<infer U> ? U : never;
 
@@ -32,10 +37,9 @@ export const deployCommand: CommandModule<object, DeployArgs> = {
   handler: async (argv) => {
     const options = resolveSweepOptions(argv);
     const role = roleFor(options, typeof argv.role === 'string' ? argv.role : null);
-    const plan = makePlan(options, { msPerItemAtOneVcpu: 1 });
     const session = await openSession(options);
     try {
-      const deployed = await deployStep(session, plan, role);
+      const deployed = await deployStep(session, options, role);
       for (const f of deployed) process.stdout.write(`${f.action.padEnd(9)} ${f.name} (${f.memoryMb} MB, ${f.arch})\n`);
       if (session.emulator) {
         process.stdout.write(

@@ -3,21 +3,13 @@
  * writing anything. The first step of `bench`, callable on its own.
  */
 import type { Argv, CommandModule } from 'yargs';
+import { NEW_ACCOUNT_MEMORY_CAP_MB } from '../../lambda/platform.js';
+import { decimal, resolveSweepOptions } from '../../options.js';
 import { calibrate, type PlanCalibration, planSweep, renderPlan } from '../../plan/plan.js';
 import { withSweepOptions } from '../common-options.js';
-import { ConfigError } from '../errors.js';
-import { parseDecimal } from '../list-syntax.js';
-import { resolveSweepOptions } from '../options.js';
 
-const ITEM_MS_RULE = 'must be a number from 0.001 to 3600000 (ms)';
-
-/** A repeated flag reaches here as an array whatever yargs' types say, hence `unknown`. */
-function itemMsOf(value: unknown): number {
-  if (typeof value !== 'string') {
-    throw new ConfigError(`--item-ms ${String(value)}: takes one value; it ${ITEM_MS_RULE}`);
-  }
-  return parseDecimal('--item-ms', value, 0.001, 3_600_000, ITEM_MS_RULE);
-}
+const itemMsOf = (value: unknown) =>
+  decimal(0.001, 3_600_000, 'must be a number from 0.001 to 3600000 (ms)')('--item-ms', value);
 
 const builder = (y: Argv<object>) =>
   withSweepOptions(y)
@@ -37,7 +29,7 @@ const builder = (y: Argv<object>) =>
     })
     .example('$0 plan', 'the default sweep on the local emulator')
     .example(
-      '$0 plan --target aws --memory 512-3008:512 --modes sequential,worker_threads --workers 1-4',
+      `$0 plan --target aws --memory 512-${NEW_ACCOUNT_MEMORY_CAP_MB}:512 --modes sequential,worker_threads --workers 1-4`,
       'an AWS sweep',
     )
     .example('$0 plan --algorithm pbkdf2 --items 8 --workers 1,2,4,8 --json', 'pbkdf2 at its default cost, as JSON')

@@ -1,8 +1,10 @@
 /** `vcpu-bench run`: drive the sweep, appending every invocation to results/<run-id>/invocations.jsonl. */
 import type { Argv, CommandModule } from 'yargs';
-import { measure, oversubscriptionWarning } from '../../pipeline.js';
+import { resolveSweepOptions } from '../../options.js';
+import { oversubscriptionWarning } from '../../pipeline.js';
+import { INVOCATIONS_FILE } from '../../run/record.js';
 import { withSweepOptions } from '../common-options.js';
-import { resolveSweepOptions } from '../options.js';
+import { measureFromCli } from '../measure.js';
 import { ROLE_OPTION } from './deploy.js';
 
 export const RESUME_OPTION = {
@@ -29,11 +31,14 @@ export const runCommand: CommandModule<object, RunArgs> = {
     'Deploy (idempotent) and drive the sweep: warm-ups tagged, adaptive repetitions, every invocation appended to results/<run-id>/invocations.jsonl as it returns',
   builder,
   handler: async (argv) => {
-    const resumeId = typeof argv.resume === 'string' ? argv.resume : null;
-    const role = typeof argv.role === 'string' ? argv.role : null;
-    await measure(resolveSweepOptions(argv), resumeId, role, 'run', async ({ plan, runDir }) => {
+    const flags = {
+      options: resolveSweepOptions(argv),
+      resumeId: typeof argv.resume === 'string' ? argv.resume : null,
+      role: typeof argv.role === 'string' ? argv.role : null,
+    };
+    await measureFromCli(flags, 'run', async ({ plan, runDir }) => {
       process.stdout.write(
-        `${runDir.dir}/invocations.jsonl: ${plan.cells.length} cells. Next: npm run cli -- analyze ${runDir.dir}\n`,
+        `${runDir.dir}/${INVOCATIONS_FILE}: ${plan.cells.length} cells. Next: npm run cli -- analyze ${runDir.dir}\n`,
       );
       const warning = oversubscriptionWarning(runDir);
       if (warning) process.stderr.write(`${warning}\n`);

@@ -1,6 +1,6 @@
 /**
  * The runtime inside an emulated execution environment: the client half of the Lambda Runtime API
- * (LAMBDA_FACTS.md "Runtime API"), doing what the managed Node.js runtime does: import the handler during init,
+ * (harness/lambda/README.md "Runtime API"), doing what the managed Node.js runtime does: import the handler during init,
  * then loop on `next`, call the handler, post its response or error. Console output is formatted as the Node.js
  * runtime formats it, so the function's own zip runs here as it runs on AWS.
  */

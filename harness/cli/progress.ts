@@ -1,0 +1,47 @@
+/**
+ * What the terminal shows while a sweep runs: on a TTY a progress bar (cells done, ETA, the current cell); otherwise
+ * one line per finished cell, so logs of CI or a pipe stay readable.
+ */
+import cliProgress from 'cli-progress';
+import type { PlannedCell } from '../plan/plan.js';
+import type { CellResult, SweepProgress } from '../run/sweep.js';
+import { median } from '../statistics/statistics.js';
+
+function label(cell: PlannedCell): string {
+  return `${cell.arch} ${cell.memoryMb} MB ${cell.mode} x${cell.workers}`;
+}
+
+function summary(result: CellResult): string {
+  const m = median(result.durationsMs);
+  const what = result.skipped ? 'already complete' : `${result.invocations} invocations`;
+  const failures = result.failures > 0 ? `, ${result.failures} failed` : '';
+  return `${label(result.cell)}: median ${m === null ? '-' : `${m.toFixed(1)} ms`} (n=${result.durationsMs.length}, ${what}${failures})`;
+}
+
+export interface ProgressView extends SweepProgress {
+  stop(): void;
+}
+
+export function progressView(total: number, stream: NodeJS.WriteStream = process.stderr): ProgressView {
+  if (!stream.isTTY) {
+    return {
+      onCellDone: (result, done) => stream.write(`[${done}/${total}] ${summary(result)}\n`),
+      stop: () => {},
+    };
+  }
+  const bar = new cliProgress.SingleBar(
+    { format: 'cells {bar} {value}/{total} | ETA {eta_formatted} | {cell}', stream, hideCursor: true, etaBuffer: 8 },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(total, 0, { cell: '' });
+  let invocations = 0;
+  return {
+    onCellStart: (cell) => bar.update({ cell: label(cell) }),
+    onInvocation: (cell) => {
+      invocations += 1;
+      bar.update({ cell: `${label(cell)} (${invocations} invocations)` });
+    },
+    onCellDone: (_result, done) => bar.update(done),
+    stop: () => bar.stop(),
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * Platform log lines as Lambda writes them (README "The REPORT line", "JSON log format"): START, END and REPORT in the
+ * text format, or `platform.*` records in the JSON format. The emulator writes them; report-line.ts reads them back.
+ */
+import type { ReportFields } from './report-line.js';
+
+export type InvocationStatus = 'success' | 'error' | 'timeout';
+
+/**
+ * What the emulator writes: the fields the analyzer reads back (report-line.ts), less SnapStart's. Billed Duration
+ * follows pricing.ts billedDurationMs.
+ */
+export type ReportFigures = Pick<
+  ReportFields,
+  'requestId' | 'durationMs' | 'billedDurationMs' | 'memorySizeMb' | 'maxMemoryUsedMb' | 'initDurationMs' | 'errorType'
+> & { status: InvocationStatus };
+
+export function startLine(requestId: string): string {
+  return `START RequestId: ${requestId} Version: $LATEST`;
+}
+
+export function endLine(requestId: string): string {
+  return `END RequestId: ${requestId}`;
+}
+
+/** Text REPORT line: tab-separated fields, ending with a tab. */
+export function reportLine(r: ReportFigures): string {
+  let line =
+    `REPORT RequestId: ${r.requestId}\tDuration: ${r.durationMs.toFixed(2)} ms\tBilled Duration: ${r.billedDurationMs} ms\t` +
+    `Memory Size: ${r.memorySizeMb} MB\tMax Memory Used: ${r.maxMemoryUsedMb} MB\t`;
+  if (r.initDurationMs !== null) line += `Init Duration: ${r.initDurationMs.toFixed(2)} ms\t`;
+  if (r.status !== 'success') line += `Status: ${r.status}\t`;
+  if (r.errorType) line += `Error Type: ${r.errorType}\t`;
+  return line;
+}
+
+export function initStartLine(runtimeVersion: string): string {
+  return `INIT_START Runtime Version: ${runtimeVersion}\tRuntime Version ARN: arn:aws:lambda:local::runtime:${runtimeVersion}`;
+}
+
+const json = (type: string, record: Record<string, unknown>, time = new Date()) =>
+  JSON.stringify({ time: time.toISOString(), type, record });
+
+export function jsonInitStart(functionName: string, runtimeVersion: string, memoryMb: number): string {
+  return json('platform.initStart', {
+    initializationType: 'on-demand',
+    phase: 'init',
+    runtimeVersion,
+    functionName,
+    functionVersion: '$LATEST',
+    instanceMaxMemory: memoryMb * 1024 * 1024,
+  });
+}
+
+export function jsonStart(requestId: string): string {
+  return json('platform.start', { requestId, version: '$LATEST' });
+}
+
+export function jsonRuntimeDone(requestId: string, status: InvocationStatus): string {
+  return json('platform.runtimeDone', { requestId, status });
+}
+
+export function jsonReport(r: ReportFigures): string {
+  const metrics: Record<string, number> = {
+    durationMs: Number(r.durationMs.toFixed(3)),
+    billedDurationMs: r.billedDurationMs,
+    memorySizeMB: r.memorySizeMb,
+    maxMemoryUsedMB: r.maxMemoryUsedMb,
+  };
+  if (r.initDurationMs !== null) metrics.initDurationMs = Number(r.initDurationMs.toFixed(3));
+  return json('platform.report', {
+    requestId: r.requestId,
+    metrics,
+    status: r.status,
+    ...(r.errorType ? { errorType: r.errorType } : {}),
+  });
+}

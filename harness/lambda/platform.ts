@@ -1,0 +1,129 @@
+/**
+ * The AWS Lambda platform as this project models it: memory and the CPU it buys, the cores a function sees, the
+ * quota period, INIT's CPU, limits, the runtime and names. Every other part of the project takes these figures from
+ * here; harness/lambda/README.md states each one with its public source. Pure constants and functions: no I/O.
+ */
+
+/** Memory a function can be given, in 1 MB steps (README "Memory and CPU"). */
+export const MEMORY_MB = { min: 128, max: 10_240, default: 128 } as const;
+
+/** New accounts may be capped below the maximum until AWS raises it (README "Memory and CPU"). */
+export const NEW_ACCOUNT_MEMORY_CAP_MB = 3008;
+
+/** At 1,769 MB a function has the equivalent of one vCPU (README "Memory and CPU"). */
+export const MB_PER_VCPU = 1769;
+
+/** The CPU share a memory size buys, in vCPUs: memory / 1,769 MB, fractional. */
+export function vcpuShare(memoryMb: number): number {
+  return memoryMb / MB_PER_VCPU;
+}
+
+/** The memory that buys `vcpus` vCPUs, rounded to Lambda's 1 MB step. */
+export function memoryForVcpus(vcpus: number): number {
+  return Math.round(vcpus * MB_PER_VCPU);
+}
+
+/**
+ * Cores a function sees (`os.cpus()`, `nproc`) at each memory size, measured publicly (README "Visible cores"):
+ * upper memory bound of each band, and the cores seen up to it.
+ */
+export const VISIBLE_CORES_TABLE: readonly { upToMb: number; cores: number }[] = [
+  { upToMb: 3008, cores: 2 },
+  { upToMb: 5307, cores: 3 },
+  { upToMb: 7076, cores: 4 },
+  { upToMb: 8845, cores: 5 },
+  { upToMb: MEMORY_MB.max, cores: 6 },
+];
+
+export function visibleCores(memoryMb: number): number {
+  for (const band of VISIBLE_CORES_TABLE) if (memoryMb <= band.upToMb) return band.cores;
+  return VISIBLE_CORES_TABLE[VISIBLE_CORES_TABLE.length - 1]?.cores ?? 1;
+}
+
+/** The CPU quota is granted per period of this length (README "CPU quota period"). */
+export const CPU_PERIOD_US = 20_000;
+
+/**
+ * INIT of an on-demand function runs with about two unthrottled vCPUs whatever its memory, measured publicly
+ * (README "INIT"): the model gives INIT min(this, host cores) and the handler its memory's share from the first
+ * invoke on.
+ */
+export const INIT_BOOST_VCPUS = 2;
+
+/** The two ways the emulator can treat INIT's CPU: Lambda's measured boost, or the memory's own quota throughout. */
+export const INIT_CPU_MODES = ['boost', 'quota'] as const;
+export type InitCpuMode = (typeof INIT_CPU_MODES)[number];
+
+export const ARCHITECTURES = ['x86_64', 'arm64'] as const;
+export type Architecture = (typeof ARCHITECTURES)[number];
+
+/** Function timeout in seconds (README "Limits"). */
+export const TIMEOUT_S = { min: 1, max: 900, default: 3 } as const;
+
+/** /tmp (EphemeralStorage.Size) in MB (README "Limits"). */
+export const EPHEMERAL_STORAGE_MB = { min: 512, max: 10_240, default: 512 } as const;
+
+/** Payload and package limits, in bytes (README "Limits"). */
+export const LIMITS = {
+  /** Request body of a synchronous invoke. */
+  syncRequestBytes: 6 * 1024 * 1024,
+  /** Response a function may return synchronously; the Runtime API refuses a larger one with 413. */
+  syncResponseBytes: 6_291_556,
+  /** Request body of an asynchronous (Event) invoke. */
+  asyncRequestBytes: 1024 * 1024,
+  /** Deployment package uploaded directly (zipped). */
+  zippedCodeBytes: 50 * 1024 * 1024,
+  /** Deployment package once unzipped, layers included. */
+  unzippedCodeBytes: 250 * 1024 * 1024,
+  /** All environment variables of a function together. */
+  environmentBytes: 4 * 1024,
+  /** `LogType: Tail` returns the last 4 KB of the invocation's log. */
+  logTailBytes: 4 * 1024,
+} as const;
+
+/** Default account concurrency: executions in flight at once across the account and region (README "Limits"). */
+export const DEFAULT_ACCOUNT_CONCURRENCY = 1000;
+
+/**
+ * The AWS SDK for JavaScript v3 opens at most this many sockets per client by default: wider concurrent fan-out
+ * queues unless the client gets a larger agent (README "Invoke API").
+ */
+export const SDK_DEFAULT_MAX_SOCKETS = 50;
+
+/** The managed runtime the functions are deployed on, and the handler the bundle exports (README "Runtime"). */
+export const RUNTIME = 'nodejs22.x';
+export const HANDLER = 'index.handler';
+/** `AWS_EXECUTION_ENV` as the managed runtime sets it. */
+export const EXECUTION_ENV = `AWS_Lambda_${RUNTIME}`;
+
+/** Function names: letters, digits, `-` and `_`, at most 64 characters (README "Names"). */
+export const FUNCTION_NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
+export const MAX_FUNCTION_NAME_LENGTH = 64;
+
+/** A function's default log group (LoggingConfig.LogGroup when none is configured; README "Logs"). */
+export const LOG_GROUP_PREFIX = '/aws/lambda/';
+export function logGroupOf(functionName: string): string {
+  return `${LOG_GROUP_PREFIX}${functionName}`;
+}
+
+/** Reserved environment variable keys a function may not set (README "Runtime"). */
+export const RESERVED_ENVIRONMENT_KEYS = [
+  '_HANDLER',
+  '_X_AMZN_TRACE_ID',
+  'AWS_DEFAULT_REGION',
+  'AWS_REGION',
+  'AWS_EXECUTION_ENV',
+  'AWS_LAMBDA_FUNCTION_NAME',
+  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
+  'AWS_LAMBDA_FUNCTION_VERSION',
+  'AWS_LAMBDA_INITIALIZATION_TYPE',
+  'AWS_LAMBDA_LOG_GROUP_NAME',
+  'AWS_LAMBDA_LOG_STREAM_NAME',
+  'AWS_ACCESS_KEY',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_LAMBDA_RUNTIME_API',
+  'LAMBDA_TASK_ROOT',
+  'LAMBDA_RUNTIME_DIR',
+] as const;

@@ -1,0 +1,641 @@
+/**
+ * Sweep options: every flag a sweep command takes, in ONE descriptor table from which the yargs flags (cli/), the
+ * config-file keys, the defaults, the help text and the validation are all derived. Values come from the command
+ * line, then from `--config file.json`, then from each option's default, in that order of precedence. Anything
+ * invalid is a ConfigError naming the flag and what it allows; nothing here writes to disk.
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { EMULATOR_DEFAULTS } from '../infra/emulator/emulator.js';
+import {
+  ALGORITHMS,
+  type Algorithm,
+  COST_RANGE,
+  MAX_ITEMS,
+  MAX_WORKERS,
+  MODES,
+  type Mode,
+} from '../workloads/event.js';
+import { ConfigError } from './errors.js';
+import {
+  ARCHITECTURES,
+  type Architecture,
+  DEFAULT_ACCOUNT_CONCURRENCY,
+  FUNCTION_NAME_PATTERN,
+  MAX_FUNCTION_NAME_LENGTH,
+  MB_PER_VCPU,
+  MEMORY_MB,
+  memoryForVcpus,
+  TIMEOUT_S,
+} from './lambda/platform.js';
+import { readConfigFile } from './options/config-file.js';
+import {
+  type IntegerRule,
+  integerRuleText,
+  parseChoice,
+  parseChoiceList,
+  parseDecimal,
+  parseInteger,
+  parseIntegerList,
+} from './options/list-syntax.js';
+import { DEFAULT_RESULTS_DIR } from './paths.js';
+
+export const TARGETS = ['local', 'aws'] as const;
+export type Target = (typeof TARGETS)[number];
+
+export interface SweepOptions {
+  target: Target;
+  region: string;
+  profile: string | null;
+  endpointUrl: string | null;
+  memoryMb: number[];
+  arch: Architecture[];
+  modes: Mode[];
+  workers: number[];
+  algorithm: Algorithm;
+  items: number;
+  cost: number;
+  seed: string;
+  out: string;
+  runId: string;
+  prefix: string;
+  minReps: number;
+  maxReps: number;
+  ciPct: number;
+  warmup: number;
+  concurrency: number;
+  timeoutS: number;
+  maxCostUsd: number;
+  yes: boolean;
+}
+
+/** The options that say where a command runs: the subset `analyze --cloudwatch` and `cleanup` take. */
+export type TargetOptions = Pick<SweepOptions, 'target' | 'region' | 'profile' | 'endpointUrl'>;
+
+/** A run id such as `20261125-131500-a1b2`: UTC time to the second, sortable, plus a random suffix against clashes. */
+export function newRunId(now: Date = new Date()): string {
+  const iso = now.toISOString();
+  const date = `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}`;
+  const time = `${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}`;
+  return `${date}-${time}-${randomBytes(2).toString('hex')}`;
+}
+
+// ---------- rules, exported so help texts and tests quote the numbers the validation enforces ----------
+
+export const MEMORY_RULE: IntegerRule = {
+  min: MEMORY_MB.min,
+  max: MEMORY_MB.max,
+  unit: 'MB',
+  stepRequired: true,
+  rangeExample: '1024-3072:512',
+};
+export const WORKERS_RULE: IntegerRule = { min: 1, max: MAX_WORKERS, rangeExample: '1-8:1' };
+export const ITEMS_RULE: IntegerRule = { min: 1, max: MAX_ITEMS };
+export const REPS_RULE: IntegerRule = { min: 1, max: 1000 };
+export const WARMUP_RULE: IntegerRule = { min: 0, max: 100 };
+export const CONCURRENCY_RULE: IntegerRule = { min: 1, max: DEFAULT_ACCOUNT_CONCURRENCY };
+export const TIMEOUT_RULE: IntegerRule = { min: TIMEOUT_S.min, max: TIMEOUT_S.max, unit: 's' };
+export const CI_PCT_RANGE = { min: 0.1, max: 100 } as const;
+export const RUN_ID_PATTERN = /^[A-Za-z0-9._-]+$/;
+export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+/** Our functions are `<prefix>-<arch>-<memory>`, so the prefix gets what the longest suffix leaves. */
+export const MAX_PREFIX_LENGTH =
+  MAX_FUNCTION_NAME_LENGTH -
+  `-${ARCHITECTURES.reduce((a, b) => (b.length > a.length ? b : a))}-${MEMORY_MB.max}`.length;
+
+export function functionName(prefix: string, arch: Architecture, memoryMb: number): string {
+  return `${prefix}-${arch}-${memoryMb}`;
+}
+
+// ---------- value parsers: (flag, raw value) -> typed value, or a ConfigError naming the flag ----------
+
+/** How a value is quoted back in a message: the text the user wrote, or the JSON a config held. */
+function display(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map(display).join(',');
+  return JSON.stringify(value) ?? String(value);
+}
+
+/** A one-value flag's text. A repeated flag (yargs gives an array) or a config array is refused, not guessed at. */
+export function scalarText(flag: string, value: unknown, rule: string): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (Array.isArray(value)) throw new ConfigError(`${flag} ${display(value)}: takes one value; it ${rule}`);
+  throw new ConfigError(`${flag} ${display(value)}: ${rule}`);
+}
+
+/** A list flag's text: a string, a number, or an array of them (a config array, or a flag given several times). */
+function listText(flag: string, value: unknown, rule: string): string {
+  if (!Array.isArray(value)) return scalarText(flag, value, rule);
+  for (const item of value) {
+    if (typeof item !== 'string' && !(typeof item === 'number' && Number.isFinite(item))) {
+      throw new ConfigError(`${flag} ${display(item)}: ${rule}`);
+    }
+  }
+  return value.map(String).join(',');
+}
+
+export type Parse<T> = (flag: string, value: unknown) => T;
+
+export const integer =
+  (rule: IntegerRule): Parse<number> =>
+  (flag, value) =>
+    parseInteger(flag, scalarText(flag, value, integerRuleText(rule)), rule);
+
+const integerList =
+  (rule: IntegerRule): Parse<number[]> =>
+  (flag, value) =>
+    parseIntegerList(flag, listText(flag, value, integerRuleText(rule)), rule);
+
+export const choice =
+  <T extends string>(allowed: readonly T[]): Parse<T> =>
+  (flag, value) =>
+    parseChoice(flag, scalarText(flag, value, `must be one of ${allowed.join(', ')}`), allowed);
+
+const choiceList =
+  <T extends string>(allowed: readonly T[]): Parse<T[]> =>
+  (flag, value) =>
+    parseChoiceList(flag, listText(flag, value, `must be one of ${allowed.join(', ')}`), allowed);
+
+export const matching =
+  (pattern: RegExp, rule: string): Parse<string> =>
+  (flag, value) => {
+    const text = scalarText(flag, value, rule);
+    if (!pattern.test(text)) throw new ConfigError(`${flag} ${text}: ${rule}`);
+    return text;
+  };
+
+export const nonEmpty =
+  (rule: string): Parse<string> =>
+  (flag, value) => {
+    const text = scalarText(flag, value, rule);
+    if (text.trim() === '') throw new ConfigError(`${flag} ${text}: ${rule}`);
+    return text;
+  };
+
+export const boolean: Parse<boolean> = (flag, value) => {
+  if (typeof value === 'boolean') return value;
+  if (value === 'true' || value === 'false') return value === 'true';
+  throw new ConfigError(`${flag} ${display(value)}: must be true or false`);
+};
+
+/** `null` in a config file means "none" for the flags whose default is none. */
+const orNone =
+  (parse: Parse<string>): Parse<string | null> =>
+  (flag, value) =>
+    value === null ? null : parse(flag, value);
+
+export const decimal =
+  (min: number, max: number, rule: string): Parse<number> =>
+  (flag, value) =>
+    parseDecimal(flag, scalarText(flag, value, rule), min, max, rule);
+
+const endpointUrl: Parse<string> = (flag, value) => {
+  const rule = 'must be an http:// or https:// URL, e.g. http://localhost:4566';
+  const text = scalarText(flag, value, rule);
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigError(`${flag} ${text}: ${rule}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${flag} ${text}: ${rule}`);
+  return text;
+};
+
+export const runIdValue: Parse<string> = (flag, value) => {
+  const text = matching(RUN_ID_PATTERN, 'must match [A-Za-z0-9._-]+')(flag, value);
+  // `.` and `..` match the pattern but would put results outside their own directory.
+  if (text === '.' || text === '..') throw new ConfigError(`${flag} ${text}: must not be . or ..`);
+  return text;
+};
+
+const prefixValue: Parse<string> = (flag, value) => {
+  const rule = `must match [A-Za-z0-9_-]+, at most ${MAX_PREFIX_LENGTH} characters (function names are <prefix>-<arch>-<memory>, at most ${MAX_FUNCTION_NAME_LENGTH})`;
+  const text = matching(FUNCTION_NAME_PATTERN, rule)(flag, value);
+  if (text.length > MAX_PREFIX_LENGTH) throw new ConfigError(`${flag} ${text}: ${rule}`);
+  return text;
+};
+
+// ---------- the descriptor table ----------
+
+export const OPTION_GROUPS = {
+  where: 'Where to run:',
+  sweep: 'What to sweep:',
+  workload: 'Workload:',
+  reps: 'Repetitions:',
+  output: 'Names and output:',
+  safety: 'Cost safety:',
+} as const;
+
+/**
+ * One option: its flag (and config key), the field of the options object it fills, how --help shows it, how its
+ * value is parsed, and its default. `parse` and `fallback` see the options resolved before it in table order, so a
+ * default may follow another option (cost follows --algorithm, concurrency follows --target).
+ */
+export interface OptionSpec<T, K extends keyof T> {
+  flag: string;
+  key: K;
+  group: string;
+  describe: string;
+  defaultDescription: string;
+  /** A switch (`--yes`) rather than a flag that takes a value. */
+  boolean?: boolean;
+  parse(flag: string, value: unknown, resolved: Partial<T>): T[K];
+  fallback(resolved: Partial<T>): T[K];
+}
+
+/** A table of options for T: one spec per field, in resolution order. */
+export type OptionTable<T> = ReadonlyArray<{ [K in keyof T]-?: OptionSpec<T, K> }[keyof T]>;
+
+const list = (values: readonly (string | number)[]) => values.join(',');
+const bcrypt = COST_RANGE.bcrypt;
+const pbkdf2 = COST_RANGE.pbkdf2;
+
+/** Default per algorithm, so `--algorithm pbkdf2` alone gets a pbkdf2-sized cost. */
+const DEFAULT_COST: Readonly<Record<Algorithm, number>> = {
+  // bcrypt 7 rounds keeps the default sweep (npm run bench) under 5 minutes on 2 cores; pbkdf2 uses the published
+  // experiment's 100,000 iterations.
+  bcrypt: 7,
+  pbkdf2: pbkdf2.default,
+};
+/** Per target: the local emulator runs one cell at a time; AWS takes concurrent invocations. */
+const DEFAULT_CONCURRENCY: Readonly<Record<Target, number>> = { local: 1, aws: 10 };
+/**
+ * Both sides of 1 vCPU and of the 2 -> 3 visible-cores step above 3,008 MB (harness/lambda/README.md "Visible
+ * cores"): 1/7, 2/7, 4/7, 1, 1.5 and 2 vCPUs.
+ */
+const DEFAULT_MEMORY_MB: readonly number[] = [256, 512, 1024, MB_PER_VCPU, memoryForVcpus(1.5), memoryForVcpus(2)];
+
+export const SWEEP_OPTION_TABLE: OptionTable<SweepOptions> = [
+  {
+    flag: 'target',
+    key: 'target',
+    group: OPTION_GROUPS.where,
+    describe: `Where the functions run: local (the embedded emulator, no AWS account needed) or aws. Allowed: ${TARGETS.join(', ')}`,
+    defaultDescription: 'local',
+    parse: choice(TARGETS),
+    fallback: () => 'local',
+  },
+  {
+    flag: 'region',
+    key: 'region',
+    group: OPTION_GROUPS.where,
+    describe: 'AWS region to deploy to and invoke in. Allowed: a region name like us-east-1',
+    defaultDescription: 'us-east-1',
+    parse: matching(REGION_PATTERN, 'must be a region name like us-east-1'),
+    fallback: () => 'us-east-1',
+  },
+  {
+    flag: 'profile',
+    key: 'profile',
+    group: OPTION_GROUPS.where,
+    describe: 'AWS profile from ~/.aws/config. Allowed: a profile name',
+    defaultDescription: "none: the AWS SDK's usual chain (AWS_PROFILE, environment, instance role)",
+    parse: orNone(nonEmpty('must be a profile name from ~/.aws/config')),
+    fallback: () => null,
+  },
+  {
+    flag: 'endpoint-url',
+    key: 'endpointUrl',
+    group: OPTION_GROUPS.where,
+    describe: 'Send AWS API calls here instead of to AWS (e.g. LocalStack). Allowed: an http:// or https:// URL',
+    defaultDescription: 'none: AWS itself',
+    parse: orNone(endpointUrl),
+    fallback: () => null,
+  },
+  {
+    flag: 'memory',
+    key: 'memoryMb',
+    group: OPTION_GROUPS.sweep,
+    describe: `Memory sizes in MB, one function per size and architecture; ${MB_PER_VCPU} MB buys 1 vCPU. A comma-separated list of integers and ranges start-end:step (the step is required; the end is included when a step lands on it), e.g. 256,1024-3072:512. Allowed: integers ${MEMORY_RULE.min} to ${MEMORY_RULE.max}`,
+    defaultDescription: list(DEFAULT_MEMORY_MB),
+    parse: integerList(MEMORY_RULE),
+    fallback: () => [...DEFAULT_MEMORY_MB],
+  },
+  {
+    flag: 'arch',
+    key: 'arch',
+    group: OPTION_GROUPS.sweep,
+    describe: `Architectures, comma separated. Allowed: ${ARCHITECTURES.join(', ')}`,
+    defaultDescription: 'x86_64',
+    parse: choiceList(ARCHITECTURES),
+    fallback: () => ['x86_64'],
+  },
+  {
+    flag: 'modes',
+    key: 'modes',
+    group: OPTION_GROUPS.sweep,
+    describe: `Modes to measure, comma separated. Allowed: ${MODES.join(', ')}`,
+    defaultDescription: list(MODES),
+    parse: choiceList(MODES),
+    fallback: () => [...MODES],
+  },
+  {
+    flag: 'workers',
+    key: 'workers',
+    group: OPTION_GROUPS.sweep,
+    describe: `Worker counts for worker_threads, child_process and fan_out (sequential is measured once, at 1). A comma-separated list of integers and ranges start-end[:step], e.g. 1,2,4 or 1-8 or 2-8:2. Allowed: integers ${WORKERS_RULE.min} to ${WORKERS_RULE.max}`,
+    defaultDescription: '1,2',
+    parse: integerList(WORKERS_RULE),
+    fallback: () => [1, 2],
+  },
+  {
+    flag: 'algorithm',
+    key: 'algorithm',
+    group: OPTION_GROUPS.workload,
+    describe: `Hash each item with bcrypt (bcryptjs) or pbkdf2 (node:crypto, sha256). Allowed: ${ALGORITHMS.join(', ')}`,
+    defaultDescription: 'bcrypt',
+    parse: choice(ALGORITHMS),
+    fallback: () => 'bcrypt',
+  },
+  {
+    flag: 'items',
+    key: 'items',
+    group: OPTION_GROUPS.workload,
+    describe: `Passwords hashed per invocation, shared among the workers. Allowed: an integer from ${ITEMS_RULE.min} to ${ITEMS_RULE.max}`,
+    defaultDescription: '4',
+    parse: integer(ITEMS_RULE),
+    fallback: () => 4,
+  },
+  {
+    flag: 'cost',
+    key: 'cost',
+    group: OPTION_GROUPS.workload,
+    describe: `Work per item: bcrypt rounds (${bcrypt.min} to ${bcrypt.max}) or pbkdf2 iterations (${pbkdf2.min} to ${pbkdf2.max})`,
+    defaultDescription: `${DEFAULT_COST.bcrypt} for bcrypt, ${DEFAULT_COST.pbkdf2} for pbkdf2`,
+    parse: (flag, value, resolved) => {
+      const algorithm = resolved.algorithm ?? 'bcrypt';
+      const range = COST_RANGE[algorithm];
+      return integer({ min: range.min, max: range.max, unit: `${algorithm} ${range.unit}` })(flag, value);
+    },
+    fallback: (resolved) => DEFAULT_COST[resolved.algorithm ?? 'bcrypt'],
+  },
+  {
+    flag: 'seed',
+    key: 'seed',
+    group: OPTION_GROUPS.workload,
+    describe:
+      'Passwords and salts are derived from it, so every mode hashes the same items. Allowed: a non-empty string',
+    defaultDescription: 'vcpu-bench',
+    parse: nonEmpty('must be a non-empty string'),
+    fallback: () => 'vcpu-bench',
+  },
+  {
+    flag: 'min-reps',
+    key: 'minReps',
+    group: OPTION_GROUPS.reps,
+    describe: `Measured invocations per cell, at least. Allowed: an integer from ${REPS_RULE.min} to ${REPS_RULE.max}`,
+    defaultDescription: '5',
+    parse: integer(REPS_RULE),
+    fallback: () => 5,
+  },
+  {
+    flag: 'max-reps',
+    key: 'maxReps',
+    group: OPTION_GROUPS.reps,
+    describe: `Measured invocations per cell, at most. Allowed: an integer from ${REPS_RULE.min} to ${REPS_RULE.max}, not below --min-reps`,
+    defaultDescription: '30',
+    parse: integer(REPS_RULE),
+    fallback: () => 30,
+  },
+  {
+    flag: 'ci',
+    key: 'ciPct',
+    group: OPTION_GROUPS.reps,
+    describe: `Between --min-reps and --max-reps, a cell stops once the confidence interval of its median duration is within this percentage of the median. Allowed: a number from ${CI_PCT_RANGE.min} to ${CI_PCT_RANGE.max}`,
+    defaultDescription: '2',
+    parse: decimal(
+      CI_PCT_RANGE.min,
+      CI_PCT_RANGE.max,
+      `must be a number from ${CI_PCT_RANGE.min} to ${CI_PCT_RANGE.max} (%)`,
+    ),
+    fallback: () => 2,
+  },
+  {
+    flag: 'warmup',
+    key: 'warmup',
+    group: OPTION_GROUPS.reps,
+    describe: `Warm-up invocations per cell before measuring; recorded, tagged as warm-up, left out of the statistics. Allowed: an integer from ${WARMUP_RULE.min} to ${WARMUP_RULE.max}`,
+    defaultDescription: '1',
+    parse: integer(WARMUP_RULE),
+    fallback: () => 1,
+  },
+  {
+    flag: 'concurrency',
+    key: 'concurrency',
+    group: OPTION_GROUPS.reps,
+    describe: `Invocations in flight at once on --target aws (local runs one cell at a time). Allowed: an integer from ${CONCURRENCY_RULE.min} to ${CONCURRENCY_RULE.max}`,
+    defaultDescription: `${DEFAULT_CONCURRENCY.local} on local, ${DEFAULT_CONCURRENCY.aws} on aws`,
+    parse: integer(CONCURRENCY_RULE),
+    fallback: (resolved) => DEFAULT_CONCURRENCY[resolved.target ?? 'local'],
+  },
+  {
+    flag: 'timeout',
+    key: 'timeoutS',
+    group: OPTION_GROUPS.reps,
+    describe: `Function timeout in seconds. Allowed: an integer from ${TIMEOUT_RULE.min} to ${TIMEOUT_RULE.max}`,
+    defaultDescription: '300',
+    parse: integer(TIMEOUT_RULE),
+    fallback: () => 300,
+  },
+  {
+    flag: 'out',
+    key: 'out',
+    group: OPTION_GROUPS.output,
+    describe: 'Results directory; a run writes to <out>/<run-id>/. Allowed: a path',
+    defaultDescription: 'results/ in the repository',
+    parse: (flag, value) => path.resolve(nonEmpty('must be a directory path')(flag, value)),
+    fallback: () => DEFAULT_RESULTS_DIR,
+  },
+  {
+    flag: 'run-id',
+    key: 'runId',
+    group: OPTION_GROUPS.output,
+    describe: 'Name of this run and of its results directory. Allowed: [A-Za-z0-9._-]+',
+    defaultDescription: 'generated from the UTC time and a random suffix, e.g. 20261125-131500-a1b2',
+    parse: runIdValue,
+    // Every sweep gets its own run id unless --run-id names one.
+    fallback: () => newRunId(),
+  },
+  {
+    flag: 'prefix',
+    key: 'prefix',
+    group: OPTION_GROUPS.output,
+    describe: `Function name prefix: functions are named <prefix>-<arch>-<memory>. Allowed: [A-Za-z0-9_-]+, at most ${MAX_PREFIX_LENGTH} characters`,
+    defaultDescription: 'vcpu-bench',
+    parse: prefixValue,
+    fallback: () => 'vcpu-bench',
+  },
+  {
+    flag: 'max-cost-usd',
+    key: 'maxCostUsd',
+    group: OPTION_GROUPS.safety,
+    describe:
+      'On --target aws, refuse to start when the estimate with every cell at --max-reps costs more than this many USD (see the plan command). Allowed: a number of at least 0',
+    defaultDescription: '1',
+    parse: decimal(0, Number.MAX_SAFE_INTEGER, 'must be a number of at least 0 (USD)'),
+    fallback: () => 1,
+  },
+  {
+    flag: 'yes',
+    key: 'yes',
+    group: OPTION_GROUPS.safety,
+    describe: 'Proceed even when the estimate exceeds --max-cost-usd',
+    defaultDescription: 'false',
+    boolean: true,
+    parse: boolean,
+    fallback: () => false,
+  },
+];
+
+/** The flags a sweep takes, as written on the command line and as keys of a --config file. */
+export const SWEEP_FLAGS: readonly string[] = SWEEP_OPTION_TABLE.map((spec) => spec.flag);
+
+/** The target subset of the table, for commands that only need to know where to connect. */
+export const TARGET_OPTION_TABLE: OptionTable<TargetOptions> = SWEEP_OPTION_TABLE.filter(
+  (spec): spec is OptionTable<TargetOptions>[number] =>
+    spec.key === 'target' || spec.key === 'region' || spec.key === 'profile' || spec.key === 'endpointUrl',
+);
+
+function camelCase(flag: string): string {
+  return flag.replace(/-([a-z])/g, (_match, letter: string) => letter.toUpperCase());
+}
+
+/** yargs puts each flag under its own name and its camelCase alias; programmatic callers may use either. */
+function fromArgv(argv: Record<string, unknown>, flag: string): unknown {
+  return argv[flag] !== undefined ? argv[flag] : argv[camelCase(flag)];
+}
+
+/**
+ * Resolve options from a table: each from the command line, else the config, else its default. Returns the options
+ * and the flags that were given (on the command line or in the config), for cross-checks that name a default.
+ */
+export function resolveTable<T>(
+  table: OptionTable<T>,
+  argv: Record<string, unknown>,
+  config: { values: Record<string, unknown>; path: string | null } = { values: {}, path: null },
+): { options: T; given: Set<string> } {
+  const resolved: Partial<T> = {};
+  const given = new Set<string>();
+  for (const spec of table) {
+    const onCommandLine = fromArgv(argv, spec.flag);
+    const fromConfig = onCommandLine === undefined && Object.hasOwn(config.values, spec.flag);
+    const value = fromConfig ? config.values[spec.flag] : onCommandLine;
+    if (value === undefined) {
+      resolved[spec.key] = spec.fallback(resolved);
+      continue;
+    }
+    given.add(spec.flag);
+    try {
+      resolved[spec.key] = spec.parse(`--${spec.flag}`, value, resolved);
+    } catch (error: unknown) {
+      // Say where a bad value came from when it was not typed on this command line.
+      if (fromConfig && error instanceof ConfigError) {
+        throw new ConfigError(`${error.message} (from --config ${config.path})`, { cause: error });
+      }
+      throw error;
+    }
+  }
+  return { options: resolved as T, given };
+}
+
+/**
+ * Resolve a sweep's options from parsed arguments (yargs argv, or any object keyed by flag name or its camelCase
+ * form). Keys that are not sweep flags are ignored, so a command's own flags can share the object.
+ */
+export function resolveSweepOptions(argv: Record<string, unknown>): SweepOptions {
+  const configValue = fromArgv(argv, 'config');
+  const configPath =
+    configValue === undefined ? null : nonEmpty('must be the path of a JSON file')('--config', configValue);
+  const values = configPath === null ? {} : readConfigFile(configPath, SWEEP_FLAGS);
+  const { options, given } = resolveTable(SWEEP_OPTION_TABLE, argv, { values, path: configPath });
+  if (options.minReps > options.maxReps) {
+    const note = (flag: string) => (given.has(flag) ? '' : ' (default)');
+    throw new ConfigError(
+      `--min-reps ${options.minReps}${note('min-reps')} is above --max-reps ${options.maxReps}${note('max-reps')}`,
+    );
+  }
+  return options;
+}
+
+/**
+ * Options saved by an earlier run (run.json, keyed by field name), validated exactly as flags are: `--resume` never
+ * trusts what it reads back from disk.
+ */
+export function resolveSavedSweepOptions(saved: Record<string, unknown>): SweepOptions {
+  const argv: Record<string, unknown> = {};
+  for (const spec of SWEEP_OPTION_TABLE) {
+    const value = saved[spec.key];
+    if (value !== undefined) argv[spec.flag] = value;
+  }
+  return resolveSweepOptions(argv);
+}
+
+/** Resolve only where a command runs (--target, --region, --profile, --endpoint-url). */
+export function resolveTargetOptions(argv: Record<string, unknown>): TargetOptions {
+  return resolveTable(TARGET_OPTION_TABLE, argv).options;
+}
+
+/** Every default, resolved from the table (a fresh object each call: nothing is shared between resolutions). */
+export function defaultSweepOptions(): SweepOptions {
+  return resolveSweepOptions({});
+}
+
+// ---------- the `emulator` command's options ----------
+
+export interface EmulatorServeOptions {
+  port: number;
+  host: string;
+  concurrency: number;
+  keepAliveS: number;
+}
+
+export const PORT_RULE: IntegerRule = { min: 0, max: 65_535 };
+export const KEEP_ALIVE_RULE: IntegerRule = { min: 1, max: 86_400, unit: 's' };
+const HOST_PATTERN = /^[A-Za-z0-9.:-]+$/;
+const EMULATOR_GROUP = 'Emulator:';
+
+export const EMULATOR_OPTION_TABLE: OptionTable<EmulatorServeOptions> = [
+  {
+    flag: 'port',
+    key: 'port',
+    group: EMULATOR_GROUP,
+    describe: `TCP port to listen on; 0 picks a free one. Allowed: an integer from ${PORT_RULE.min} to ${PORT_RULE.max}`,
+    defaultDescription: String(EMULATOR_DEFAULTS.port),
+    parse: integer(PORT_RULE),
+    fallback: () => EMULATOR_DEFAULTS.port,
+  },
+  {
+    flag: 'host',
+    key: 'host',
+    group: EMULATOR_GROUP,
+    describe:
+      'Address to listen on; 0.0.0.0 makes it reachable from other machines (it checks no credentials). Allowed: a host name or IP address',
+    defaultDescription: EMULATOR_DEFAULTS.host,
+    parse: matching(HOST_PATTERN, 'must be a host name or IP address of this machine, e.g. 127.0.0.1 or 0.0.0.0'),
+    fallback: () => EMULATOR_DEFAULTS.host,
+  },
+  {
+    flag: 'concurrency',
+    key: 'concurrency',
+    group: EMULATOR_GROUP,
+    describe: `Account concurrency: environments busy at once; beyond it Invoke answers 429 TooManyRequestsException, as Lambda does. Allowed: an integer from ${CONCURRENCY_RULE.min} to ${CONCURRENCY_RULE.max}`,
+    defaultDescription: String(EMULATOR_DEFAULTS.concurrency),
+    parse: integer(CONCURRENCY_RULE),
+    fallback: () => EMULATOR_DEFAULTS.concurrency,
+  },
+  {
+    flag: 'keep-alive',
+    key: 'keepAliveS',
+    group: EMULATOR_GROUP,
+    describe: `Seconds an idle execution environment stays warm before it is reaped. Allowed: an integer from ${KEEP_ALIVE_RULE.min} to ${KEEP_ALIVE_RULE.max}`,
+    defaultDescription: String(EMULATOR_DEFAULTS.keepAliveS),
+    parse: integer(KEEP_ALIVE_RULE),
+    fallback: () => EMULATOR_DEFAULTS.keepAliveS,
+  },
+];
+
+export function resolveEmulatorOptions(argv: Record<string, unknown>): EmulatorServeOptions {
+  return resolveTable(EMULATOR_OPTION_TABLE, argv).options;
+}

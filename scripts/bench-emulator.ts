@@ -1,7 +1,8 @@
 /**
  * `npm run bench:emulator`: how faithful and how cheap the local emulator is, measured in one run.
- *  (a) fidelity: a pbkdf2 workload at 442, 885, 1769, 2654 and 3538 MB with 1 and 2 workers, REPORT Duration normalised
- *      to 1769 MB / 1 worker, beside the ideal 1 / min(workers, memory/1769, host cores). Goal: within 5% everywhere.
+ *  (a) fidelity: a pbkdf2 workload at 1/4, 1/2, 1, 1.5 and 2 vCPUs' worth of memory with 1 and 2 workers, REPORT
+ *      Duration normalised to one vCPU / 1 worker, beside the ideal 1 / usable CPUs of the parallelism model
+ *      (harness/model/parallelism.ts, capped by the host's cores). Goal: within 5% everywhere.
  *  (b) overhead: a no-op function's warm invoke round trip through the SDK (p50, p99) and its REPORT Duration.
  *      Goals: p50 <= 3 ms, Duration <= 1 ms.
  *  (c) cold start: Init Duration p50 of a no-op function. Goal: <= 150 ms.
@@ -12,7 +13,9 @@ import os from 'node:os';
 import { CreateFunctionCommand, InvokeCommand, LambdaClient, waitUntilFunctionActiveV2 } from '@aws-sdk/client-lambda';
 import { zipSync } from 'fflate';
 import { ensureBundle } from '../harness/deploy/bundle.js';
+import { HANDLER, MB_PER_VCPU, MEMORY_MB, memoryForVcpus, RUNTIME } from '../harness/lambda/platform.js';
 import { parseReportLine } from '../harness/lambda/report-line.js';
+import { parallelism } from '../harness/model/parallelism.js';
 import { median, quantile } from '../harness/statistics/statistics.js';
 import { startEmulator } from '../infra/emulator/emulator.js';
 
@@ -30,8 +33,8 @@ async function create(name: string, zip: Uint8Array, memoryMb: number): Promise<
   await lambda.send(
     new CreateFunctionCommand({
       FunctionName: name,
-      Runtime: 'nodejs22.x',
-      Handler: 'index.handler',
+      Runtime: RUNTIME,
+      Handler: HANDLER,
       Role: ROLE,
       MemorySize: memoryMb,
       Timeout: 300,
@@ -71,15 +74,19 @@ console.log(
 
 // (a) fidelity. This host's speed drifts (a VM on a shared machine), so configurations are interleaved round-robin
 // and each gets the median of its rounds: a slow phase hits every configuration alike. A reference function at
-// 10240 MB (quota above the host's cores: unthrottled) measures what the host itself gives two workers.
-const MEMORIES = [442, 885, 1769, 2654, 3538];
+// the largest memory (quota above the host's cores: unthrottled) measures what the host itself gives two workers.
+const MEMORIES = [0.25, 0.5, 1, 1.5, 2].map(memoryForVcpus);
 const WORKERS = [1, 2];
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 // Long enough (about 0.3 s of CPU at 1 vCPU, 16 quota periods) that where a window falls against the 20 ms periods
 // does not matter: a short window can catch one period's quota more or less.
 const event = { mode: 'worker_threads', items: 16, algorithm: 'pbkdf2', cost: 100_000, seed: 'fidelity' };
 const zip = readFileSync(await ensureBundle());
-const REFERENCE_MB = 10240;
+const REFERENCE_MB = MEMORY_MB.max;
+const ONE_VCPU = `${MB_PER_VCPU}/1`;
+/** CPUs the parallelism model lets this workload use at once on this host. */
+const usableCpus = (memoryMb: number, workers: number) =>
+  parallelism({ mode: 'worker_threads', workers, items: event.items, memoryMb, hostCores }).usableCpus;
 const configs = [...MEMORIES, REFERENCE_MB].flatMap((memoryMb) => WORKERS.map((workers) => ({ memoryMb, workers })));
 // One function per configuration: each keeps its own warm environment and worker pool while the rounds interleave
 // (one function alternating between 1 and 2 workers would rebuild its pool on every call).
@@ -119,9 +126,9 @@ const worst = { median: 0, best: 0, medianOne: 0, bestOne: 0 };
 for (const memoryMb of MEMORIES) {
   for (const workers of WORKERS) {
     const key = `${memoryMb}/${workers}`;
-    const ideal = 1 / Math.min(workers, memoryMb / 1769, hostCores);
-    const nMed = med(key) / med('1769/1');
-    const nBest = best(key) / best('1769/1');
+    const ideal = 1 / usableCpus(memoryMb, workers);
+    const nMed = med(key) / med(ONE_VCPU);
+    const nBest = best(key) / best(ONE_VCPU);
     const eMed = nMed / ideal - 1;
     const eBest = nBest / ideal - 1;
     worst.median = Math.max(worst.median, Math.abs(eMed));
@@ -132,7 +139,7 @@ for (const memoryMb of MEMORIES) {
     }
     const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
     console.log(
-      `| ${memoryMb} | ${(memoryMb / 1769).toFixed(3)} | ${workers} | ${ideal.toFixed(3)} | ${med(key).toFixed(1)} | ${nMed.toFixed(3)} | ${pct(eMed)} | ${best(key).toFixed(1)} | ${nBest.toFixed(3)} | ${pct(eBest)} |`,
+      `| ${memoryMb} | ${(memoryMb / MB_PER_VCPU).toFixed(3)} | ${workers} | ${ideal.toFixed(3)} | ${med(key).toFixed(1)} | ${nMed.toFixed(3)} | ${pct(eMed)} | ${best(key).toFixed(1)} | ${nBest.toFixed(3)} | ${pct(eBest)} |`,
     );
   }
 }
@@ -147,14 +154,14 @@ console.log(
 
 console.log(
   "CPU model, free of the host's speed: CPUs the workload got (its CPU time over its wall time, median), against\n" +
-    'what the model allows, min(workers, memory/1769, host cores)',
+    "what the model allows (the parallelism model's usable CPUs, capped by the host's cores)",
 );
 console.log('| memory MB | workers | allowed CPUs | measured CPUs | error |');
 console.log('|---|---|---|---|---|');
 let worstCpus = 0;
 for (const memoryMb of [...MEMORIES, REFERENCE_MB]) {
   for (const workers of WORKERS) {
-    const allowed = Math.min(workers, memoryMb / 1769, hostCores);
+    const allowed = usableCpus(memoryMb, workers);
     const got = cpusOf(`${memoryMb}/${workers}`);
     const error = got / allowed - 1;
     if (memoryMb !== REFERENCE_MB) worstCpus = Math.max(worstCpus, Math.abs(error));
@@ -169,7 +176,7 @@ console.log(
 
 // (b) overhead
 const noop = zipSync({ 'index.js': new TextEncoder().encode('exports.handler = async () => null;') });
-await create('noop', noop, 1769);
+await create('noop', noop, MB_PER_VCPU);
 for (let i = 0; i < 20; i++) await invoke('noop', {});
 const clientMs: number[] = [];
 const durationMs: number[] = [];
@@ -178,7 +185,7 @@ for (let i = 0; i < 300; i++) {
   clientMs.push(r.clientMs);
   if (r.report) durationMs.push(r.report.durationMs);
 }
-console.log('(b) overhead: no-op function at 1769 MB, 300 warm invocations through the SDK');
+console.log(`(b) overhead: no-op function at ${MB_PER_VCPU} MB, 300 warm invocations through the SDK`);
 console.log(
   `round trip p50 ${quantile(clientMs, 0.5)?.toFixed(2)} ms, p99 ${quantile(clientMs, 0.99)?.toFixed(2)} ms (goal p50 <= 3 ms)`,
 );
@@ -189,11 +196,11 @@ console.log(
 // (c) cold start
 const inits: number[] = [];
 for (let i = 0; i < 10; i++) {
-  await create(`cold-${i}`, noop, 1769);
+  await create(`cold-${i}`, noop, MB_PER_VCPU);
   const { report } = await invoke(`cold-${i}`, {});
   if (report?.initDurationMs) inits.push(report.initDurationMs);
 }
-console.log('(c) cold start: no-op function at 1769 MB, 10 cold starts');
+console.log(`(c) cold start: no-op function at ${MB_PER_VCPU} MB, 10 cold starts`);
 console.log(
   `Init Duration p50 ${quantile(inits, 0.5)?.toFixed(1)} ms, max ${Math.max(...inits).toFixed(1)} ms (goal p50 <= 150 ms)`,
 );

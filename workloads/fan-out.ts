@@ -4,6 +4,7 @@
  * (AWS_ENDPOINT_URL_LAMBDA / AWS_ENDPOINT_URL; harness/lambda/README.md "Invoke API"), so this runs on AWS and on the emulator.
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { isRecord, numberField } from '../lib/guards.js';
 import type { WorkloadEvent } from './event.js';
 import { slices } from './hash.js';
 
@@ -30,6 +31,29 @@ function functionName(): string {
   return name;
 }
 
+/** A child's response, checked: the parent digests what it returns, so a malformed answer is an error, not a hash. */
+function childBody(text: string, start: number, end: number): Omit<FanOutChild, 'requestId' | 'start' | 'end'> {
+  const fail = (why: string) => new FanOutError(`fan_out child for items [${start}, ${end}) answered ${why}`);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw fail(`with a body that is not JSON: ${text.slice(0, 200)}`);
+  }
+  if (!isRecord(value)) throw fail('with something other than a JSON object');
+  const { hashes, coldStart } = value;
+  if (!Array.isArray(hashes) || hashes.length !== end - start || !hashes.every((h) => typeof h === 'string')) {
+    throw fail(`without its ${end - start} hashes`);
+  }
+  const workloadMs = numberField(value, 'workloadMs');
+  const cpuUserMs = numberField(value, 'cpuUserMs');
+  const cpuSystemMs = numberField(value, 'cpuSystemMs');
+  if (workloadMs === null || cpuUserMs === null || cpuSystemMs === null || typeof coldStart !== 'boolean') {
+    throw fail('without workloadMs, cpuUserMs, cpuSystemMs and coldStart');
+  }
+  return { hashes, workloadMs, cpuUserMs, cpuSystemMs, coldStart };
+}
+
 async function invokeSlice(name: string, event: WorkloadEvent, start: number, end: number): Promise<FanOutChild> {
   client ??= new LambdaClient({});
   const payload = {
@@ -51,17 +75,8 @@ async function invokeSlice(name: string, event: WorkloadEvent, start: number, en
       `fan_out child for items [${start}, ${end}) failed (${out.FunctionError}): ${text.slice(0, 500)}`,
     );
   }
-  const body = JSON.parse(text) as Omit<FanOutChild, 'requestId' | 'start' | 'end'>;
-  return {
-    requestId: out.$metadata.requestId ?? null,
-    start,
-    end,
-    hashes: body.hashes,
-    workloadMs: body.workloadMs,
-    cpuUserMs: body.cpuUserMs,
-    cpuSystemMs: body.cpuSystemMs,
-    coldStart: body.coldStart,
-  };
+  const body = childBody(text, start, end);
+  return { requestId: out.$metadata.requestId ?? null, start, end, ...body };
 }
 
 export async function fanOut(event: WorkloadEvent): Promise<FanOutChild[]> {

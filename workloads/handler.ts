@@ -63,51 +63,70 @@ function tasksFor(event: WorkloadEvent): HashTask[] {
   }));
 }
 
+/** What one mode produced: every hash in item order, plus what the response reports about how. */
+interface ModeOutcome {
+  hashes: string[];
+  /** CPU time spent outside this process (forked children), to add to this process's own. */
+  extraCpuUserMs: number;
+  extraCpuSystemMs: number;
+  pool: PoolReport | null;
+  children: WorkloadResponse['children'];
+}
+
+const NOTHING_ELSE = { extraCpuUserMs: 0, extraCpuSystemMs: 0, pool: null, children: null } as const;
+
+async function runSequential(event: WorkloadEvent): Promise<ModeOutcome> {
+  return { hashes: hashRange({ ...event, start: event.offset, end: event.offset + event.items }), ...NOTHING_ELSE };
+}
+
+async function runWorkerThreads(event: WorkloadEvent): Promise<ModeOutcome> {
+  const out = await runOnThreads(tasksFor(event), event.workers);
+  return {
+    ...NOTHING_ELSE,
+    hashes: out.results.flatMap((r) => r.hashes),
+    pool: { kind: 'worker_threads', size: out.use.size, created: out.use.created, ids: out.threadIds },
+  };
+}
+
+async function runChildProcesses(event: WorkloadEvent): Promise<ModeOutcome> {
+  const out = await runOnChildren(tasksFor(event), event.workers);
+  return {
+    ...NOTHING_ELSE,
+    hashes: out.results.flatMap((r) => r.hashes),
+    extraCpuUserMs: out.results.reduce((sum, r) => sum + r.cpuUserMs, 0),
+    extraCpuSystemMs: out.results.reduce((sum, r) => sum + r.cpuSystemMs, 0),
+    pool: { kind: 'child_process', size: event.workers, created: out.created, ids: out.pids },
+  };
+}
+
+async function runFanOut(event: WorkloadEvent): Promise<ModeOutcome> {
+  const out = await fanOut(event);
+  return {
+    ...NOTHING_ELSE,
+    hashes: out.flatMap((c) => c.hashes),
+    children: out.map(({ requestId, start, end, workloadMs, coldStart }) => ({
+      requestId,
+      start,
+      end,
+      workloadMs,
+      coldStart,
+    })),
+  };
+}
+
+const MODE_RUNNERS: Record<Mode, (event: WorkloadEvent) => Promise<ModeOutcome>> = {
+  sequential: runSequential,
+  worker_threads: runWorkerThreads,
+  child_process: runChildProcesses,
+  fan_out: runFanOut,
+};
+
 export async function handler(rawEvent: unknown, _context?: LambdaContextLike): Promise<WorkloadResponse> {
   const coldStart = invocations++ === 0;
   const event = parseEvent(rawEvent);
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
-  let hashes: string[];
-  let childCpuUserMs = 0;
-  let childCpuSystemMs = 0;
-  let pool: PoolReport | null = null;
-  let children: WorkloadResponse['children'] = null;
-
-  switch (event.mode) {
-    case 'sequential':
-      hashes = hashRange({ ...event, start: event.offset, end: event.offset + event.items });
-      break;
-    case 'worker_threads': {
-      const out = await runOnThreads(tasksFor(event), event.workers);
-      hashes = out.results.flatMap((r) => r.hashes);
-      pool = { kind: 'worker_threads', size: out.use.size, created: out.use.created, ids: out.threadIds };
-      break;
-    }
-    case 'child_process': {
-      const out = await runOnChildren(tasksFor(event), event.workers);
-      hashes = out.results.flatMap((r) => r.hashes);
-      for (const r of out.results) {
-        childCpuUserMs += r.cpuUserMs;
-        childCpuSystemMs += r.cpuSystemMs;
-      }
-      pool = { kind: 'child_process', size: event.workers, created: out.created, ids: out.pids };
-      break;
-    }
-    case 'fan_out': {
-      const out = await fanOut(event);
-      hashes = out.flatMap((c) => c.hashes);
-      children = out.map(({ requestId, start, end, workloadMs, coldStart: childCold }) => ({
-        requestId,
-        start,
-        end,
-        workloadMs,
-        coldStart: childCold,
-      }));
-      break;
-    }
-  }
-
+  const outcome = await MODE_RUNNERS[event.mode](event);
   const workloadMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
   const response: WorkloadResponse = {
@@ -117,17 +136,17 @@ export async function handler(rawEvent: unknown, _context?: LambdaContextLike): 
     items: event.items,
     workers: event.workers,
     offset: event.offset,
-    digest: digestOf(hashes),
+    digest: digestOf(outcome.hashes),
     workloadMs: round(workloadMs),
-    cpuUserMs: round(cpu.user / 1000 + childCpuUserMs),
-    cpuSystemMs: round(cpu.system / 1000 + childCpuSystemMs),
+    cpuUserMs: round(cpu.user / 1000 + outcome.extraCpuUserMs),
+    cpuSystemMs: round(cpu.system / 1000 + outcome.extraCpuSystemMs),
     coldStart,
     pid: process.pid,
-    pool,
-    children,
+    pool: outcome.pool,
+    children: outcome.children,
     ...environmentSeen(),
   };
-  if (event.returnHashes) response.hashes = hashes;
+  if (event.returnHashes) response.hashes = outcome.hashes;
   return response;
 }
 

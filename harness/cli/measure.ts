@@ -5,7 +5,8 @@
 
 import type { SweepOptions } from '../options.js';
 import { type MeasuredRun, makePlan, measure, roleFor, sweepOptionsFor } from '../pipeline.js';
-import { costGuard, renderPlan } from '../plan/plan.js';
+import { costGuard } from '../plan/plan.js';
+import { renderPlan } from '../plan/render.js';
 import { EXIT_INTERRUPTED } from './errors.js';
 import { handleInterrupts, resumeHint } from './interrupt.js';
 import { progressView } from './progress.js';

@@ -7,7 +7,7 @@ import { ConfigError } from '../errors.js';
 export interface IntegerRule {
   min: number;
   max: number;
-  /** Shown after the range, e.g. `MB`: `must be an integer from 128 to 10240 (MB)`. */
+  /** Shown after the range, e.g. `MB`: `must be an integer from 1 to 64 (MB)`. */
   unit?: string;
   /** A range without a step is refused (memory: a step of 1 MB would plan thousands of functions). */
   stepRequired?: boolean;

@@ -13,7 +13,6 @@ import { functionName, type SweepOptions } from '../options.js';
 import { formatUsd } from '../text/format.js';
 
 export { type Calibration, calibrate } from './calibrate.js';
-export { renderPlan } from './render.js';
 
 export interface PlanCalibration {
   msPerItemAtOneVcpu: number;

@@ -1,5 +1,5 @@
 /**
- * The CloudWatch Logs side: one group per function (`/aws/lambda/<name>`), one stream per execution environment,
+ * The CloudWatch Logs side: one group per function (harness/lambda/platform.ts logGroupOf), one stream per execution environment,
  * named as Lambda names them, and the read APIs the harness uses (FilterLogEvents, GetLogEvents, DescribeLogGroups,
  * DescribeLogStreams, DeleteLogGroup) with token paging.
  */

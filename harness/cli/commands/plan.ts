@@ -5,7 +5,8 @@
 import type { Argv, CommandModule } from 'yargs';
 import { NEW_ACCOUNT_MEMORY_CAP_MB } from '../../lambda/platform.js';
 import { decimal, resolveSweepOptions } from '../../options.js';
-import { calibrate, type PlanCalibration, planSweep, renderPlan } from '../../plan/plan.js';
+import { calibrate, type PlanCalibration, planSweep } from '../../plan/plan.js';
+import { renderPlan } from '../../plan/render.js';
 import { withSweepOptions } from '../common-options.js';
 
 const itemMsOf = (value: unknown) =>

@@ -1,5 +1,6 @@
 /** `vcpu-bench run`: drive the sweep, appending every invocation to results/<run-id>/invocations.jsonl. */
 import type { Argv, CommandModule } from 'yargs';
+import { MB_PER_VCPU } from '../../lambda/platform.js';
 import { resolveSweepOptions } from '../../options.js';
 import { oversubscriptionWarning } from '../../pipeline.js';
 import { INVOCATIONS_FILE } from '../../run/record.js';
@@ -20,7 +21,10 @@ const builder = (y: Argv<object>) =>
   withSweepOptions(y)
     .option('role', ROLE_OPTION)
     .option('resume', RESUME_OPTION)
-    .example('$0 run --memory 1024,1769 --modes sequential,worker_threads', 'a small sweep on the local emulator')
+    .example(
+      `$0 run --memory 1024,${MB_PER_VCPU} --modes sequential,worker_threads`,
+      'a small sweep on the local emulator',
+    )
     .example('$0 run --resume 20261125-131500-a1b2', 'continue an interrupted run');
 
 type RunArgs = ReturnType<typeof builder> extends Argv<infer U> ? U : never;

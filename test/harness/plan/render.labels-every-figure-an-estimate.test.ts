@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { resolveSweepOptions } from '../../../harness/options.js';
-import { planSweep, renderPlan } from '../../../harness/plan/plan.js';
+import { planSweep } from '../../../harness/plan/plan.js';
+import { renderPlan } from '../../../harness/plan/render.js';
 import { HAND_WORKED_CALIBRATION, HAND_WORKED_FLAGS } from './fixtures.js';
 
 const o = resolveSweepOptions({ ...HAND_WORKED_FLAGS, concurrency: '2', 'run-id': 'render' });

@@ -582,6 +582,43 @@ export function defaultSweepOptions(): SweepOptions {
   return resolveSweepOptions({});
 }
 
+// ---------- who runs it and which run: --role (deploy, run, bench) and --resume (run, bench) ----------
+
+/** Lambda's own pattern for a function's Role (CreateFunction, harness/lambda/README.md "Names"). */
+export const ROLE_ARN_PATTERN = /^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/;
+
+export interface RunControlOptions {
+  role: string | null;
+  resume: string | null;
+}
+
+export const RUN_CONTROL_OPTION_TABLE: OptionTable<RunControlOptions> = [
+  {
+    flag: 'role',
+    key: 'role',
+    group: OPTION_GROUPS.where,
+    describe:
+      'IAM role ARN for the functions. Required with --target aws (Lambda basic execution, plus lambda:InvokeFunction on the benchmark functions for fan_out); ignored locally. Allowed: arn:aws:iam::<account>:role/<name>',
+    defaultDescription: 'none (a placeholder on the local emulator)',
+    parse: matching(ROLE_ARN_PATTERN, 'must be an IAM role ARN, arn:aws:iam::<12-digit account>:role/<name>'),
+    fallback: () => null,
+  },
+  {
+    flag: 'resume',
+    key: 'resume',
+    group: 'Run:',
+    describe:
+      'Continue the run with this id (under --out) with its saved options: complete cells are skipped, a partial cell continues. Allowed: a run id, [A-Za-z0-9._-]+',
+    defaultDescription: 'a new run',
+    parse: runIdValue,
+    fallback: () => null,
+  },
+];
+
+export function resolveRunControlOptions(argv: Record<string, unknown>): RunControlOptions {
+  return resolveTable(RUN_CONTROL_OPTION_TABLE, argv).options;
+}
+
 // ---------- the `emulator` command's options ----------
 
 export interface EmulatorServeOptions {

@@ -4,7 +4,13 @@
  * the table's resolver validates them once, tells a flag given from one left out, and lets flags win over --config.
  */
 import type { Argv, Options } from 'yargs';
-import { OPTION_GROUPS, type OptionTable, SWEEP_OPTION_TABLE, TARGET_OPTION_TABLE } from '../options.js';
+import {
+  OPTION_GROUPS,
+  type OptionTable,
+  RUN_CONTROL_OPTION_TABLE,
+  SWEEP_OPTION_TABLE,
+  TARGET_OPTION_TABLE,
+} from '../options.js';
 
 /** The yargs description of each option of a table, keyed by flag. */
 export function yargsOptions<T>(table: OptionTable<T>): Record<string, Options> {
@@ -41,4 +47,10 @@ export function withSweepOptions<T>(y: Argv<T>) {
 /** Register --target, --region, --profile and --endpoint-url. */
 export function withTargetOptions<T>(y: Argv<T>) {
   return y.options(yargsOptions(TARGET_OPTION_TABLE));
+}
+
+/** Register the sweep flags plus --role and --resume (`run`, `bench`), or --role alone (`deploy`). */
+export function withMeasureOptions<T>(y: Argv<T>, which: 'role' | 'role-and-resume') {
+  const table = RUN_CONTROL_OPTION_TABLE.filter((spec) => which === 'role-and-resume' || spec.key === 'role');
+  return withSweepOptions(y).options(yargsOptions(table));
 }

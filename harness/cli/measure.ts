@@ -3,7 +3,7 @@
  * AWS, SIGINT/SIGTERM handling, the progress view, and the message and exit code of an interrupted run.
  */
 
-import type { SweepOptions } from '../options.js';
+import { resolveRunControlOptions, resolveSweepOptions, type SweepOptions } from '../options.js';
 import { type MeasuredRun, makePlan, measure, roleFor, sweepOptionsFor } from '../pipeline.js';
 import { costGuard } from '../plan/plan.js';
 import { renderPlan } from '../plan/render.js';
@@ -15,6 +15,12 @@ export interface MeasureFlags {
   options: SweepOptions;
   resumeId: string | null;
   role: string | null;
+}
+
+/** The sweep options and --role / --resume of a `run` or `bench` command line, validated. */
+export function measureFlags(argv: Record<string, unknown>): MeasureFlags {
+  const { role, resume } = resolveRunControlOptions(argv);
+  return { options: resolveSweepOptions(argv), resumeId: resume, role };
 }
 
 export async function measureFromCli(

@@ -2,17 +2,12 @@
 import type { Argv, CommandModule } from 'yargs';
 import { renderSummaryTable } from '../../analyze/table.js';
 import { MB_PER_VCPU, memoryForVcpus } from '../../lambda/platform.js';
-import { resolveSweepOptions } from '../../options.js';
 import { analyzeStep, fetchFanOutReports, oversubscriptionWarning } from '../../pipeline.js';
-import { withSweepOptions } from '../common-options.js';
-import { measureFromCli } from '../measure.js';
-import { ROLE_OPTION } from './deploy.js';
-import { RESUME_OPTION } from './run.js';
+import { withMeasureOptions } from '../common-options.js';
+import { measureFlags, measureFromCli } from '../measure.js';
 
 const builder = (y: Argv<object>) =>
-  withSweepOptions(y)
-    .option('role', ROLE_OPTION)
-    .option('resume', RESUME_OPTION)
+  withMeasureOptions(y, 'role-and-resume')
     .example('$0 bench', 'the default sweep on the local emulator (what `npm run bench` runs)')
     .example(
       `$0 bench --target aws --role arn:aws:iam::123456789012:role/vcpu-bench --memory ${MB_PER_VCPU}-${memoryForVcpus(4)}:${MB_PER_VCPU} --workers 1-6`,
@@ -28,12 +23,7 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
     "The whole pipeline: plan, deploy, run, fetch fan-out children's REPORT lines, analyze, and print the summary table (per memory: vCPU share, median ms per mode and workers, speedup, cost per 1k items)",
   builder,
   handler: async (argv) => {
-    const flags = {
-      options: resolveSweepOptions(argv),
-      resumeId: typeof argv.resume === 'string' ? argv.resume : null,
-      role: typeof argv.role === 'string' ? argv.role : null,
-    };
-    await measureFromCli(flags, 'bench', async ({ session, runDir }) => {
+    await measureFromCli(measureFlags(argv), 'bench', async ({ session, runDir }) => {
       await fetchFanOutReports(session, runDir);
       const analysis = await analyzeStep(runDir);
       process.stdout.write(`\n${renderSummaryTable(analysis.summary)}\n`);

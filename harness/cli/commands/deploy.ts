@@ -2,22 +2,12 @@
 import type { Argv, CommandModule } from 'yargs';
 import { EMULATOR_DEFAULTS } from '../../../infra/emulator/emulator.js';
 import { MB_PER_VCPU } from '../../lambda/platform.js';
-import { resolveSweepOptions } from '../../options.js';
+import { resolveRunControlOptions, resolveSweepOptions } from '../../options.js';
 import { deployStep, openSession, roleFor } from '../../pipeline.js';
-import { withSweepOptions } from '../common-options.js';
-
-export const ROLE_OPTION = {
-  type: 'string',
-  group: 'Where to run:',
-  requiresArg: true,
-  describe:
-    'IAM role ARN for the functions. Required with --target aws (Lambda basic execution, plus lambda:InvokeFunction on the benchmark functions for fan_out); ignored locally',
-  defaultDescription: 'none (a placeholder on the local emulator)',
-} as const;
+import { withMeasureOptions } from '../common-options.js';
 
 const builder = (y: Argv<object>) =>
-  withSweepOptions(y)
-    .option('role', ROLE_OPTION)
+  withMeasureOptions(y, 'role')
     .example(
       `$0 deploy --target aws --role arn:aws:iam::123456789012:role/vcpu-bench --memory 1024,${MB_PER_VCPU}`,
       'two functions on AWS',
@@ -36,7 +26,7 @@ export const deployCommand: CommandModule<object, DeployArgs> = {
   builder,
   handler: async (argv) => {
     const options = resolveSweepOptions(argv);
-    const role = roleFor(options, typeof argv.role === 'string' ? argv.role : null);
+    const role = roleFor(options, resolveRunControlOptions(argv).role);
     const session = await openSession(options);
     try {
       const deployed = await deployStep(session, options, role);

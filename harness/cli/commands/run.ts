@@ -1,26 +1,13 @@
 /** `vcpu-bench run`: drive the sweep, appending every invocation to results/<run-id>/invocations.jsonl. */
 import type { Argv, CommandModule } from 'yargs';
 import { MB_PER_VCPU } from '../../lambda/platform.js';
-import { resolveSweepOptions } from '../../options.js';
 import { oversubscriptionWarning } from '../../pipeline.js';
 import { INVOCATIONS_FILE } from '../../run/record.js';
-import { withSweepOptions } from '../common-options.js';
-import { measureFromCli } from '../measure.js';
-import { ROLE_OPTION } from './deploy.js';
-
-export const RESUME_OPTION = {
-  type: 'string',
-  group: 'Run:',
-  requiresArg: true,
-  describe:
-    'Continue the run with this id (under --out) with its saved options: complete cells are skipped, a partial cell continues',
-  defaultDescription: 'a new run',
-} as const;
+import { withMeasureOptions } from '../common-options.js';
+import { measureFlags, measureFromCli } from '../measure.js';
 
 const builder = (y: Argv<object>) =>
-  withSweepOptions(y)
-    .option('role', ROLE_OPTION)
-    .option('resume', RESUME_OPTION)
+  withMeasureOptions(y, 'role-and-resume')
     .example(
       `$0 run --memory 1024,${MB_PER_VCPU} --modes sequential,worker_threads`,
       'a small sweep on the local emulator',
@@ -35,12 +22,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     'Deploy (idempotent) and drive the sweep: warm-ups tagged, adaptive repetitions, every invocation appended to results/<run-id>/invocations.jsonl as it returns',
   builder,
   handler: async (argv) => {
-    const flags = {
-      options: resolveSweepOptions(argv),
-      resumeId: typeof argv.resume === 'string' ? argv.resume : null,
-      role: typeof argv.role === 'string' ? argv.role : null,
-    };
-    await measureFromCli(flags, 'run', async ({ plan, runDir }) => {
+    await measureFromCli(measureFlags(argv), 'run', async ({ plan, runDir }) => {
       process.stdout.write(
         `${runDir.dir}/${INVOCATIONS_FILE}: ${plan.cells.length} cells. Next: npm run cli -- analyze ${runDir.dir}\n`,
       );

@@ -34,10 +34,15 @@ export interface DockerCallOptions {
 
 const ENSURE_HINT = `run ${path.relative(process.cwd(), ENSURE_DOCKER_SCRIPT) || ENSURE_DOCKER_SCRIPT} (as root)`;
 
+/** The docker client: `docker` on PATH, or VCPU_BENCH_DOCKER (a path), read at every call. */
+function dockerBinary(): string {
+  return process.env.VCPU_BENCH_DOCKER || 'docker';
+}
+
 /** Runs `docker ...args`; resolves with its exit code and output, whatever the code. */
 export function runDocker(args: string[], options: DockerCallOptions = {}): Promise<DockerResult> {
   return new Promise((resolve) => {
-    const child = spawn('docker', args, {
+    const child = spawn(dockerBinary(), args, {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: options.env ? { ...process.env, ...options.env } : process.env,
     });
@@ -344,7 +349,7 @@ export interface ContainerHandle {
  * killContainer, and removeByLabel after a crash.
  */
 export function startContainer(spec: ContainerSpec): ContainerHandle {
-  const client = spawn('docker', runArgs(spec), { stdio: ['ignore', 'pipe', 'pipe'] });
+  const client = spawn(dockerBinary(), runArgs(spec), { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<ContainerExit>((resolve) => {
     client.once('error', () => resolve({ code: null, signal: null }));
     client.once('exit', (code, signal) => resolve({ code, signal }));

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { dockerStatus, requireDocker } from '../../../infra/docker/docker.js';
+import { dockerStatus, requireDocker, requireImage } from '../../../infra/docker/docker.js';
+import { requireDockerOrSkip } from '../../support/docker.js';
 
 async function withEnv<T>(env: Record<string, string>, body: () => Promise<T>): Promise<T> {
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
@@ -34,4 +35,16 @@ test('daemon down: one line that says so and names the ensure script', async (t)
   assert.ok(!status.ok && status.problem === 'daemon-down', JSON.stringify(status));
   assert.match(status.ok ? '' : status.message, /^the docker daemon is not running: run .*ensure-docker\.sh/);
   assert.doesNotMatch(status.ok ? '' : status.message, /\n/);
+});
+
+test('a bad --image: one line that names it and how to get it', async (t) => {
+  if (!(await requireDockerOrSkip(t))) return;
+  await assert.rejects(requireImage('vcpu-bench/no-such-image:0'), {
+    name: 'DockerError',
+    message:
+      '--image vcpu-bench/no-such-image:0: no such image in the local docker; build it, or load it with docker load / docker pull',
+  });
+  await assert.rejects(requireImage('not an image'), {
+    message: /^--image not an image: not a docker image reference/,
+  });
 });

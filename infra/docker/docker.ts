@@ -147,6 +147,24 @@ export async function requireDocker(): Promise<Extract<DockerStatus, { ok: true 
   return status;
 }
 
+/**
+ * The host's address on docker's default bridge (the gateway containers on it see, e.g. 172.17.0.1): where a host
+ * server must listen for bridge containers to reach it. Null without a bridge network.
+ */
+export async function bridgeGateway(): Promise<string | null> {
+  const result = await runDocker(['network', 'inspect', 'bridge', '--format', '{{json .}}']);
+  if (result.code !== 0) return null;
+  const net = JSON.parse(result.stdout) as {
+    IPAM?: { Config?: Array<{ Gateway?: string }> | null };
+    Options?: Record<string, string> | null;
+  };
+  const configured = net.IPAM?.Config?.find((c) => c.Gateway)?.Gateway;
+  if (configured) return configured;
+  // The default bridge often lists no gateway: it is the address of its interface (docker0) on the host.
+  const ifName = net.Options?.['com.docker.network.bridge.name'] ?? 'docker0';
+  return os.networkInterfaces()[ifName]?.find((a) => a.family === 'IPv4')?.address ?? null;
+}
+
 export interface EnsureDockerResult {
   ready: boolean;
   /** The script's one line: what it did, or why docker cannot run here. */

@@ -45,7 +45,9 @@ async function cpusGranted(
   assert.equal(exit.code, 0, stderr.text());
   const line = await eventually('the loop report', 5000, () => stdout.text().trim().split('\n').pop() || undefined);
   const { wallMs, cpuMs } = JSON.parse(line) as { wallMs: number; cpuMs: number };
-  t.diagnostic(`CPU time ${cpuMs.toFixed(0)} ms over wall time ${wallMs.toFixed(0)} ms = ${(cpuMs / wallMs).toFixed(3)}`);
+  t.diagnostic(
+    `CPU time ${cpuMs.toFixed(0)} ms over wall time ${wallMs.toFixed(0)} ms = ${(cpuMs / wallMs).toFixed(3)}`,
+  );
   return cpuMs / wallMs;
 }
 

@@ -15,8 +15,8 @@ export type ReportFigures = Pick<
   'requestId' | 'durationMs' | 'billedDurationMs' | 'memorySizeMb' | 'maxMemoryUsedMb' | 'initDurationMs' | 'errorType'
 > & { status: InvocationStatus };
 
-export function startLine(requestId: string): string {
-  return `START RequestId: ${requestId} Version: $LATEST`;
+export function startLine(requestId: string, version = '$LATEST'): string {
+  return `START RequestId: ${requestId} Version: ${version}`;
 }
 
 export function endLine(requestId: string): string {
@@ -74,4 +74,33 @@ export function jsonReport(r: ReportFigures): string {
     status: r.status,
     ...(r.errorType ? { errorType: r.errorType } : {}),
   });
+}
+
+/** What the Runtime Interface Emulator prints in its REPORT line (README "The Runtime Interface Emulator"). */
+export interface RieReportFigures {
+  requestId: string;
+  /** Only on the first invocation after RIE started; null after. */
+  initDurationMs: number | null;
+  durationMs: number;
+  /** AWS_LAMBDA_FUNCTION_MEMORY_SIZE as given: RIE prints it for both memory fields. */
+  memorySize: string;
+}
+
+/**
+ * RIE's REPORT line, in RIE's own shape: `Init Duration` comes BEFORE `Duration`, only on the first invocation; `Max
+ * Memory Used` repeats `Memory Size` (RIE measures no memory); Billed Duration is the Duration rounded up to a whole
+ * millisecond, init not included; the line ends with a tab. report-line.ts reads it by field name.
+ */
+export function rieReportLine(f: RieReportFigures): string {
+  const init = f.initDurationMs === null ? '' : `Init Duration: ${f.initDurationMs.toFixed(2)} ms\t`;
+  return (
+    `REPORT RequestId: ${f.requestId}\t${init}Duration: ${f.durationMs.toFixed(2)} ms\t` +
+    `Billed Duration: ${Math.ceil(f.durationMs)} ms\tMemory Size: ${f.memorySize} MB\t` +
+    `Max Memory Used: ${f.memorySize} MB\t`
+  );
+}
+
+/** The body RIE answers a timed-out invocation with (HTTP 200, README "The Runtime Interface Emulator"). */
+export function rieTimeoutBody(timeoutS: number): string {
+  return `Task timed out after ${timeoutS}.00 seconds`;
 }

@@ -289,11 +289,11 @@ export interface ContainerSpec {
   command?: string[];
   /** Replaces the image's entrypoint. */
   entrypoint?: string;
-  /** CPUs' worth of CFS quota (Lambda: memory / 1769). */
+  /** CPUs' worth of CFS quota (Lambda: the memory's vCPU share, harness/lambda/platform.ts). */
   cpus?: number;
   /**
    * The CFS period, µs. Omitted: docker's `--cpus` (100 ms periods). Given: `--cpu-period` and `--cpu-quota`
-   * = cpus x period, e.g. Lambda's 20 ms (LAMBDA_FACTS.md "Memory and CPU").
+   * = cpus x period, e.g. Lambda's 20 ms (harness/lambda/README.md "CPU quota period").
    */
   cpuPeriodUs?: number;
   /** Cores the container may run on, e.g. "0-1" or "1". */

@@ -13,7 +13,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { quantile } from '../../harness/analyze/statistics.js';
+import { MB_PER_VCPU } from '../../harness/lambda/platform.js';
+import { quantile } from '../../harness/statistics/statistics.js';
 import {
   bridgeGateway,
   buildFunctionImage,
@@ -177,7 +178,7 @@ async function measureRie(image: string, bridge: boolean): Promise<void> {
   for (let i = 0; i < ROUNDS_COLD; i++) {
     const n = name('rie');
     const started = performance.now();
-    const handle = startContainer({ name: n, image, cpus: 1, memoryMb: 1769, labels: { [LABEL]: 'true' } });
+    const handle = startContainer({ name: n, image, cpus: 1, memoryMb: MB_PER_VCPU, labels: { [LABEL]: 'true' } });
     let out = '';
     handle.stdout.on('data', (c: Buffer) => {
       out += c.toString();
@@ -203,7 +204,7 @@ async function measureRie(image: string, bridge: boolean): Promise<void> {
       await handle.exited;
     }
   }
-  record('RIE mode: docker run -> container running', running, 'cpus 1, 1769 MB, bridge');
+  record('RIE mode: docker run -> container running', running, `cpus 1, ${MB_PER_VCPU} MB, bridge`);
   record('RIE mode: docker run -> first invocation answered', cold, 'cold start as a caller sees it');
   record('RIE mode: first REPORT Duration (runtime init folded in)', firstDuration, 'Init Duration about 0');
   warm = warm.slice(5);
@@ -221,7 +222,7 @@ async function measureRuntimeApi(image: string): Promise<void> {
       name: n,
       image,
       cpus: 1,
-      memoryMb: 1769,
+      memoryMb: MB_PER_VCPU,
       network: 'host',
       env: { AWS_LAMBDA_RUNTIME_API: `127.0.0.1:${api.port}` },
       labels: { [LABEL]: 'true' },
@@ -237,7 +238,7 @@ async function measureRuntimeApi(image: string): Promise<void> {
       api.server.close();
     }
   }
-  record('Runtime API mode: docker run -> first GET next (Init)', cold, 'cpus 1, 1769 MB, host network');
+  record('Runtime API mode: docker run -> first GET next (Init)', cold, `cpus 1, ${MB_PER_VCPU} MB, host network`);
   warm = warm.slice(5);
   record('Runtime API mode: event handed out -> response posted', warm, 'what the emulator times as Duration');
 }

@@ -1,12 +1,12 @@
 /**
  * A stand-in for the Runtime Interface Emulator (RIE), for images built here without AWS's binary. It keeps RIE's
  * documented interface (https://github.com/aws/aws-lambda-runtime-interface-emulator, README, and what its
- * cmd/aws-lambda-rie does; LAMBDA_FACTS.md "The Runtime Interface Emulator"):
+ * cmd/aws-lambda-rie does; harness/lambda/README.md "The Runtime Interface Emulator"):
  *
  * - `POST /2015-03-31/functions/function/invocations` (also under AWS_LAMBDA_FUNCTION_NAME) invokes the function;
  *   the body is the event, the answer the function's response or error document, HTTP 200.
  * - The runtime starts lazily, inside the first invocation: Init Duration is about 0 and init is folded into the
- *   first Duration. START, END and REPORT go to stdout in RIE's shape (report-lines.ts).
+ *   first Duration. START, END and REPORT go to stdout in RIE's shape (harness/lambda/log-format.ts rieReportLine).
  * - One invocation at a time: a concurrent one is refused with HTTP 400, as RIE's "AlreadyReserved" path does
  *   (newer RIE builds crash on it instead; the stand-in stays up).
  * - A timeout answers HTTP 200 `Task timed out after N.00 seconds` and restarts the runtime at the next invocation.
@@ -21,14 +21,19 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import {
+  endLine,
+  rieReportLine,
+  startLine,
+  rieTimeoutBody as timeoutBody,
+} from '../../../harness/lambda/log-format.js';
+import { LIMITS, logGroupOf } from '../../../harness/lambda/platform.js';
 import type { RieOptions } from './options.js';
-import { endLine, rieReportLine, startLine, timeoutBody } from './report-lines.js';
 
-// TODO(lambda-model): from harness/lambda/ once the platform model exists.
-/** Largest invoke request body read: 6 MB (LAMBDA_FACTS.md "Memory and CPU": 6 MB sync payload). */
-export const MAX_INVOKE_BODY_BYTES = 6 * 1024 * 1024;
-/** Largest response the Runtime API takes from the runtime (LAMBDA_FACTS.md: 6,291,556 bytes, then HTTP 413). */
-export const MAX_RUNTIME_RESPONSE_BYTES = 6_291_556;
+/** Largest invoke request body read (harness/lambda/README.md "Limits"). */
+export const MAX_INVOKE_BODY_BYTES = LIMITS.syncRequestBytes;
+/** Largest response the Runtime API takes from the runtime; larger is refused with 413 (README "Limits"). */
+export const MAX_RUNTIME_RESPONSE_BYTES = LIMITS.syncResponseBytes;
 /** Error documents and the like from the runtime. */
 const MAX_RUNTIME_ERROR_BYTES = 1024 * 1024;
 
@@ -169,7 +174,7 @@ export class RuntimeInterfaceEmulator {
       return;
     }
     if (this.busy || this.closing) {
-      // One invocation at a time (LAMBDA_FACTS.md): RIE refuses to reserve a second one.
+      // One invocation at a time (harness/lambda/README.md "The Runtime Interface Emulator"): RIE refuses to reserve a second one.
       this.log.diag('warn', 'ReserveFailed: AlreadyReserved');
       req.resume();
       res.writeHead(400);
@@ -295,7 +300,7 @@ export class RuntimeInterfaceEmulator {
   private runtimeEnv(): Record<string, string> {
     const env: Record<string, string> = {
       // RIE's defaults, which the container's own environment overrides.
-      AWS_LAMBDA_LOG_GROUP_NAME: '/aws/lambda/Functions',
+      AWS_LAMBDA_LOG_GROUP_NAME: logGroupOf('Functions'),
       AWS_LAMBDA_LOG_STREAM_NAME: '$LATEST',
       AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '3008',

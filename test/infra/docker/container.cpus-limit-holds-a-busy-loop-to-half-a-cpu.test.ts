@@ -1,5 +1,5 @@
 /**
- * Docker's CPU limit is what the docker executor relies on for Lambda's memory-to-CPU model (LAMBDA_FACTS.md
+ * Docker's CPU limit is what the docker executor relies on for Lambda's memory-to-CPU model (harness/lambda/README.md
  * "Memory and CPU"): a single-threaded busy loop in a container limited to 0.5 CPUs gets CPU time over wall time
  * within 10% of 0.5. A behaviour check (the share it gets), not a check of how fast this host is.
  */

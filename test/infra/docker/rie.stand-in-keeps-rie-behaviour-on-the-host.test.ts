@@ -1,6 +1,6 @@
 /**
  * The RIE stand-in's behaviour, run in this process with the project's runtime client as its runtime (no docker
- * needed): what the Runtime Interface Emulator does (LAMBDA_FACTS.md "The Runtime Interface Emulator").
+ * needed): what the Runtime Interface Emulator does (harness/lambda/README.md "The Runtime Interface Emulator").
  */
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';

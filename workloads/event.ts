@@ -31,15 +31,13 @@ export interface WorkloadEvent {
   seed: string;
   /** Index of the first item: a fan-out child hashes items [offset, offset + items) of the same seed. */
   offset: number;
-  /** Set by a fan-out parent so the child returns its hashes and the parent can digest all items in order. */
-  returnHashes: boolean;
 }
 
 export class EventError extends Error {
   override name = 'EventError';
 }
 
-const KNOWN_FIELDS = new Set(['mode', 'workers', 'items', 'algorithm', 'cost', 'seed', 'offset', 'returnHashes']);
+const KNOWN_FIELDS = new Set(['mode', 'workers', 'items', 'algorithm', 'cost', 'seed', 'offset']);
 
 function integerField(raw: Record<string, unknown>, field: string, min: number, max: number): number {
   const value = raw[field];
@@ -82,9 +80,5 @@ export function parseEvent(raw: unknown): WorkloadEvent {
     throw new EventError(`event.seed ${JSON.stringify(seed)}: must be a non-empty string or an integer`);
   }
   const offset = raw.offset === undefined ? 0 : integerField(raw, 'offset', 0, MAX_ITEMS);
-  const returnHashes = raw.returnHashes === undefined ? false : raw.returnHashes;
-  if (typeof returnHashes !== 'boolean') {
-    throw new EventError(`event.returnHashes ${JSON.stringify(returnHashes)}: must be true or false`);
-  }
-  return { mode, workers, items, algorithm, cost, seed: String(seed), offset, returnHashes };
+  return { mode, workers, items, algorithm, cost, seed: String(seed), offset };
 }

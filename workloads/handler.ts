@@ -5,7 +5,7 @@
 import { type EnvironmentSeen, environmentSeen } from './environment.js';
 import { type Algorithm, type Mode, parseEvent, type WorkloadEvent } from './event.js';
 import { fanOut } from './fan-out.js';
-import { digestOf, type HashTask, hashRange, slices } from './hash.js';
+import { combineDigests, digestOf, type HashTask, hashRange, slices } from './hash.js';
 import { closeProcessPool, runOnChildren } from './process-pool.js';
 import { closeThreadPool, runOnThreads } from './thread-pool.js';
 
@@ -45,7 +45,6 @@ export interface WorkloadResponse extends EnvironmentSeen {
     workloadMs: number;
     coldStart: boolean;
   }> | null;
-  hashes?: string[];
 }
 
 /** Minimal shape of the Lambda context this handler uses; any extra fields are ignored. */
@@ -63,9 +62,9 @@ function tasksFor(event: WorkloadEvent): HashTask[] {
   }));
 }
 
-/** What one mode produced: every hash in item order, plus what the response reports about how. */
+/** What one mode produced: the digest of its items, plus what the response reports about how. */
 interface ModeOutcome {
-  hashes: string[];
+  digest: string;
   /** CPU time spent outside this process (forked children), to add to this process's own. */
   extraCpuUserMs: number;
   extraCpuSystemMs: number;
@@ -76,14 +75,18 @@ interface ModeOutcome {
 const NOTHING_ELSE = { extraCpuUserMs: 0, extraCpuSystemMs: 0, pool: null, children: null } as const;
 
 async function runSequential(event: WorkloadEvent): Promise<ModeOutcome> {
-  return { hashes: hashRange({ ...event, start: event.offset, end: event.offset + event.items }), ...NOTHING_ELSE };
+  const hashes = hashRange({ ...event, start: event.offset, end: event.offset + event.items });
+  return { digest: digestOf(hashes, event.offset), ...NOTHING_ELSE };
 }
 
 async function runWorkerThreads(event: WorkloadEvent): Promise<ModeOutcome> {
   const out = await runOnThreads(tasksFor(event), event.workers);
   return {
     ...NOTHING_ELSE,
-    hashes: out.results.flatMap((r) => r.hashes),
+    digest: digestOf(
+      out.results.flatMap((r) => r.hashes),
+      event.offset,
+    ),
     pool: { kind: 'worker_threads', size: out.use.size, created: out.use.created, ids: out.threadIds },
   };
 }
@@ -92,7 +95,10 @@ async function runChildProcesses(event: WorkloadEvent): Promise<ModeOutcome> {
   const out = await runOnChildren(tasksFor(event), event.workers);
   return {
     ...NOTHING_ELSE,
-    hashes: out.results.flatMap((r) => r.hashes),
+    digest: digestOf(
+      out.results.flatMap((r) => r.hashes),
+      event.offset,
+    ),
     extraCpuUserMs: out.results.reduce((sum, r) => sum + r.cpuUserMs, 0),
     extraCpuSystemMs: out.results.reduce((sum, r) => sum + r.cpuSystemMs, 0),
     pool: { kind: 'child_process', size: event.workers, created: out.created, ids: out.pids },
@@ -103,7 +109,7 @@ async function runFanOut(event: WorkloadEvent): Promise<ModeOutcome> {
   const out = await fanOut(event);
   return {
     ...NOTHING_ELSE,
-    hashes: out.flatMap((c) => c.hashes),
+    digest: combineDigests(out.map((c) => c.digest)),
     children: out.map(({ requestId, start, end, workloadMs, coldStart }) => ({
       requestId,
       start,
@@ -136,7 +142,7 @@ export async function handler(rawEvent: unknown, _context?: LambdaContextLike): 
     items: event.items,
     workers: event.workers,
     offset: event.offset,
-    digest: digestOf(outcome.hashes),
+    digest: outcome.digest,
     workloadMs: round(workloadMs),
     cpuUserMs: round(cpu.user / 1000 + outcome.extraCpuUserMs),
     cpuSystemMs: round(cpu.system / 1000 + outcome.extraCpuSystemMs),
@@ -146,7 +152,6 @@ export async function handler(rawEvent: unknown, _context?: LambdaContextLike): 
     children: outcome.children,
     ...environmentSeen(),
   };
-  if (event.returnHashes) response.hashes = outcome.hashes;
   return response;
 }
 

@@ -45,12 +45,38 @@ export function hashRange(task: HashTask): string[] {
   return hashes;
 }
 
-/** sha256 over all hashes in item order, one per line. */
-export function digestOf(hashes: readonly string[]): string {
-  const hash = createHash('sha256');
-  for (const h of hashes) hash.update(h).update('\n');
-  return hash.digest('hex');
+const DIGEST_BYTES = 32;
+
+/**
+ * The digest of a range of items: the XOR of each item's fingerprint, sha256 of `<index>:<hash>`. The index makes it
+ * depend on which hash belongs to which item; the XOR makes any split of the items combine into the same value
+ * (combineDigests), so a fan-out child returns its slice's digest instead of every hash (a response is capped at
+ * about 6 MB: harness/lambda/README.md "Limits") and every mode returns the same digest for the same items. A
+ * checksum of a deterministic computation, not a defence against forgery.
+ */
+export function digestOf(hashes: readonly string[], start = 0): string {
+  const acc = Buffer.alloc(DIGEST_BYTES);
+  hashes.forEach((h, i) => {
+    const fingerprint = createHash('sha256')
+      .update(`${start + i}:${h}`)
+      .digest();
+    for (let b = 0; b < DIGEST_BYTES; b++) acc[b] = (acc[b] ?? 0) ^ (fingerprint[b] ?? 0);
+  });
+  return acc.toString('hex');
 }
+
+/** The digest of the union of disjoint ranges, from the ranges' digests (hex, as digestOf returns them). */
+export function combineDigests(digests: readonly string[]): string {
+  const acc = Buffer.alloc(DIGEST_BYTES);
+  for (const digest of digests) {
+    const bytes = Buffer.from(digest, 'hex');
+    if (bytes.length !== DIGEST_BYTES) throw new RangeError(`digest ${digest}: must be ${DIGEST_BYTES} bytes of hex`);
+    for (let b = 0; b < DIGEST_BYTES; b++) acc[b] = (acc[b] ?? 0) ^ (bytes[b] ?? 0);
+  }
+  return acc.toString('hex');
+}
+
+export const DIGEST_PATTERN = /^[0-9a-f]{64}$/;
 
 /** Split [offset, offset + items) into `parts` contiguous slices whose sizes differ by at most one. */
 export function slices(offset: number, items: number, parts: number): Array<{ start: number; end: number }> {

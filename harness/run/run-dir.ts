@@ -30,7 +30,7 @@ export interface RunManifest {
     memoryGb: number;
   };
   versions: { harness: string; node: string; lambdaRuntime: string };
-  /** The digest every cell must return: sha256 over all hashes, computed by the harness itself. */
+  /** The digest every cell must return (workloads/hash.ts digestOf), computed by the harness itself. */
   expectedDigest: string;
   resumedAt: string[];
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import bcrypt from 'bcryptjs';
 import { handler, shutdownPools } from '../../workloads/handler.js';
-import { digestOf, hashRange, passwordFor, slices } from '../../workloads/hash.js';
+import { combineDigests, DIGEST_PATTERN, digestOf, hashRange, passwordFor, slices } from '../../workloads/hash.js';
 
 after(shutdownPools);
 
@@ -70,6 +70,25 @@ describe('every mode hashes the same items and returns the same digest', () => {
     assert.ok(out.workloadMs >= 0);
     assert.ok(out.cpuUserMs >= 0);
     assert.ok(out.cgroupCpuQuota === null || out.cgroupCpuQuota > 0);
-    assert.equal(out.hashes, undefined, 'hashes only when returnHashes is asked for');
+    assert.equal('hashes' in out, false, 'the response never carries the hashes themselves');
+  });
+
+  test('any split of the items combines into the digest of the whole; order and position matter', () => {
+    const task = { algorithm: 'pbkdf2', cost: 3, seed: 'split' } as const;
+    const hashes = hashRange({ ...task, start: 0, end: 7 });
+    const whole = digestOf(hashes);
+    for (const parts of [1, 2, 3, 7]) {
+      const digests = slices(0, 7, parts)
+        .filter((s) => s.end > s.start)
+        .map((s) => digestOf(hashRange({ ...task, start: s.start, end: s.end }), s.start));
+      assert.equal(combineDigests(digests), whole, `${parts} slices`);
+    }
+    // Two hashes swapped, or the same hashes claimed for other positions, give another digest.
+    const swapped = [...hashes];
+    [swapped[0], swapped[1]] = [swapped[1] as string, swapped[0] as string];
+    assert.notEqual(digestOf(swapped), whole);
+    assert.notEqual(digestOf(hashes, 1), whole);
+    assert.match(whole, DIGEST_PATTERN);
+    assert.throws(() => combineDigests(['abc']), RangeError);
   });
 });

@@ -39,6 +39,7 @@ import {
   parseIntegerList,
 } from './options/list-syntax.js';
 import { DEFAULT_RESULTS_DIR } from './paths.js';
+import { newSeed } from './statistics/random.js';
 
 export const TARGETS = ['local', 'aws'] as const;
 export type Target = (typeof TARGETS)[number];
@@ -65,6 +66,8 @@ export interface SweepOptions {
   warmup: number;
   concurrency: number;
   timeoutS: number;
+  /** The seed of the order cells are measured in on the local target (recorded, so a run can be replayed). */
+  shuffleSeed: number;
   maxCostUsd: number;
   yes: boolean;
 }
@@ -96,6 +99,7 @@ export const WARMUP_RULE: IntegerRule = { min: 0, max: 100 };
 export const CONCURRENCY_RULE: IntegerRule = { min: 1, max: DEFAULT_ACCOUNT_CONCURRENCY };
 export const TIMEOUT_RULE: IntegerRule = { min: TIMEOUT_S.min, max: TIMEOUT_S.max, unit: 's' };
 export const CI_PCT_RANGE = { min: 0.1, max: 100 } as const;
+export const SEED_RULE: IntegerRule = { min: 0, max: 2 ** 31 - 1 };
 export const RUN_ID_PATTERN = /^[A-Za-z0-9._-]+$/;
 export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 /** Our functions are `<prefix>-<arch>-<memory>`, so the prefix gets what the longest suffix leaves. */
@@ -438,6 +442,15 @@ export const SWEEP_OPTION_TABLE: OptionTable<SweepOptions> = [
     defaultDescription: '300',
     parse: integer(TIMEOUT_RULE),
     fallback: () => 300,
+  },
+  {
+    flag: 'shuffle-seed',
+    key: 'shuffleSeed',
+    group: OPTION_GROUPS.reps,
+    describe: `On --target local the sweep measures in rounds, each invoking every unfinished cell once in an order drawn from this seed, so the host's drifting speed falls on every cell alike; recorded in run.json. Allowed: an integer from ${SEED_RULE.min} to ${SEED_RULE.max}`,
+    defaultDescription: 'a new random seed per run',
+    parse: integer(SEED_RULE),
+    fallback: () => newSeed(),
   },
   {
     flag: 'out',

@@ -8,6 +8,8 @@ import { type Architecture, vcpuShare } from '../lambda/platform.js';
 import { invocationCostUsd } from '../lambda/pricing.js';
 import { parseReportLine, type ReportFields } from '../lambda/report-line.js';
 import type { InvocationRecord } from '../run/record.js';
+import { isTimeoutResponse, TIMEOUT_ERROR_TYPE } from '../run/sweep.js';
+import { type NotWarmReason, warmthOf } from '../run/warmth.js';
 
 /** invocations.csv columns, in order (results/README.md defines each). */
 export const INVOCATION_COLUMNS = [
@@ -28,6 +30,8 @@ export const INVOCATION_COLUMNS = [
   'rep',
   'warmup',
   'cold',
+  'warm',
+  'not_warm_reason',
   'request_id',
   'status',
   'error_type',
@@ -65,6 +69,10 @@ export interface InvocationRow {
   rep: number;
   warmup: boolean;
   cold: boolean | null;
+  /** A warm measurement (harness/run/warmth.ts): the rows the summary's statistics use. */
+  warm: boolean;
+  /** Why the row is not warm; null when it is. */
+  not_warm_reason: NotWarmReason | null;
   request_id: string | null;
   status: InvocationStatus;
   error_type: string | null;
@@ -120,6 +128,9 @@ function rowStatus(
   record: InvocationRecord,
   report: ReportFields | null,
 ): { status: InvocationStatus; errorType: string | null } {
+  if (record.status === 'error' && isTimeoutResponse(record.response)) {
+    return { status: 'timeout', errorType: TIMEOUT_ERROR_TYPE };
+  }
   if (record.status !== 'ok') return { status: record.status, errorType: record.errorType };
   if (report === null || report.status === 'success') return { status: 'ok', errorType: null };
   return { status: report.status === 'timeout' ? 'timeout' : 'error', errorType: report.errorType };
@@ -147,6 +158,8 @@ export function toInvocationRow(record: InvocationRecord, reports: ReadonlyMap<s
     }
   }
 
+  const digestOk = digest === null || record.expectedDigest === null ? null : digest === record.expectedDigest;
+  const warmth = warmthOf({ warmup: record.warmup, ok: status === 'ok', digestOk, report, response });
   return {
     run_id: record.runId,
     target: record.target,
@@ -167,6 +180,8 @@ export function toInvocationRow(record: InvocationRecord, reports: ReadonlyMap<s
     // A cold start is an environment that ran INIT (Init Duration) or was restored from a snapshot (Restore
     // Duration); harness/lambda/README.md "The REPORT line". Unknown without a REPORT.
     cold: report === null ? null : report.initDurationMs !== null || report.restoreDurationMs !== null,
+    warm: warmth.warm,
+    not_warm_reason: warmth.reason,
     request_id: record.requestId ?? report?.requestId ?? null,
     status,
     error_type: errorType,
@@ -178,7 +193,7 @@ export function toInvocationRow(record: InvocationRecord, reports: ReadonlyMap<s
     client_ms: record.clientMs,
     cpu_user_ms: numberField(response, 'cpuUserMs'),
     cpu_system_ms: numberField(response, 'cpuSystemMs'),
-    digest_ok: digest === null || record.expectedDigest === null ? null : digest === record.expectedDigest,
+    digest_ok: digestOk,
     cost_usd: costUsd,
     started_at: record.startedAt,
     host_oversubscription: record.hostOversubscription ?? null,

@@ -93,9 +93,7 @@ export interface SummaryRow {
  * a result that was not wrong, and a Duration to measure.
  */
 export function isWarm(row: InvocationRow): row is InvocationRow & { duration_ms: number } {
-  return (
-    !row.warmup && row.cold === false && row.status === 'ok' && row.digest_ok !== false && row.duration_ms !== null
-  );
+  return row.warm && row.duration_ms !== null;
 }
 
 /** A failed measurement: a non-warm-up row whose status is not ok, or whose digest was wrong. */

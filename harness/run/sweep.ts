@@ -1,22 +1,32 @@
 /**
  * The run step: every planned cell, warm-up first (tagged, kept out of statistics), then repetitions until the 95%
- * confidence interval of the median is within --ci of it (at least --min-reps, at most --max-reps). Every invocation
- * is appended to invocations.jsonl as it returns. Local cells run one at a time (CPU-bound measurements must not
- * share cores); AWS cells up to --concurrency at once. A failing cell is recorded and the sweep goes on.
+ * confidence interval of the median of its warm Durations is within --ci of it (at least --min-reps, at most
+ * --max-reps). Every invocation is appended to invocations.jsonl as it returns; a failing cell is recorded and the
+ * sweep goes on.
+ *
+ * Two schedules:
+ *  - local: rounds. Each round invokes every unfinished cell once, in an order drawn from --shuffle-seed, so the
+ *    host's drifting speed falls on every cell alike; one invocation at a time, so measurements never share cores.
+ *  - aws: one worker per function (up to --concurrency functions at once), each running its own cells one after
+ *    another: cells of one function never run concurrently, or Lambda would route them to each other's
+ *    environments and pools would be rebuilt inside measured Durations.
+ * Either way, when a pool mode's worker count changes on a function, one unmeasured call first sizes the pool.
  */
 import { groupBy } from '../../lib/collections.js';
 import { isRecord } from '../../lib/guards.js';
 import { parseReportLine } from '../lambda/report-line.js';
 import type { SweepOptions } from '../options.js';
 import type { PlannedCell } from '../plan/plan.js';
+import { seededRandom, seededShuffle } from '../statistics/random.js';
 import { repetitionsDone } from '../statistics/statistics.js';
 import type { TargetSession } from '../target/target.js';
 import { type InvokeOutcome, invokeOnce } from './invoke.js';
 import type { InvocationRecord, InvocationRequest } from './record.js';
 import type { RunDir } from './run-dir.js';
+import { warmthOf } from './warmth.js';
 
 /** Two failures confirm a deterministic workload fails: the cell stops instead of burning --max-reps timeouts. */
-const FAILURES_TO_STOP_A_CELL = 2;
+export const FAILURES_TO_STOP_A_CELL = 2;
 
 export interface CellResult {
   cell: PlannedCell;
@@ -91,14 +101,14 @@ export function toRecord(
     };
   }
   const report = outcome.reportLine ? parseReportLine(outcome.reportLine) : null;
-  if (outcome.functionError || report?.status === 'timeout') {
+  const timedOut = report?.status === 'timeout' || isTimeoutResponse(outcome.body);
+  if (outcome.functionError || timedOut) {
     const body = isRecord(outcome.body) ? outcome.body : {};
-    const timedOut = report?.status === 'timeout';
     return {
       ...common,
       status: timedOut ? 'timeout' : 'error',
       errorType: timedOut
-        ? 'Sandbox.Timedout'
+        ? TIMEOUT_ERROR_TYPE
         : String(body.errorType ?? report?.errorType ?? outcome.functionError ?? 'Unknown'),
       errorMessage: String(body.errorMessage ?? '').split('\n')[0] ?? '',
       response: outcome.body,
@@ -117,80 +127,63 @@ export function toRecord(
   return { ...common, status: 'ok', response: outcome.body };
 }
 
+/** What Lambda answers a timed-out invocation with (harness/lambda/README.md "Limits"). */
+export const TIMEOUT_ERROR_TYPE = 'Sandbox.Timedout';
+
 /**
- * The REPORT Duration a record adds to the stopping rule: successful and warm only. A cold start inside the measured
- * reps (an environment recycled) is recorded, and kept out of the statistics.
+ * A response that says the invocation timed out: `errorType: Sandbox.Timedout`, or older runtimes' "Task timed out
+ * after N seconds" message. Older REPORT lines carry no `Status: timeout`, so the response must be read too.
  */
+export function isTimeoutResponse(body: unknown): boolean {
+  if (isRecord(body)) {
+    if (body.errorType === TIMEOUT_ERROR_TYPE) return true;
+    return typeof body.errorMessage === 'string' && /Task timed out after/.test(body.errorMessage);
+  }
+  return typeof body === 'string' && /Task timed out after/.test(body);
+}
+
+/** The REPORT Duration a record adds to the stopping rule: warm rows only (harness/run/warmth.ts). */
 function warmDurationMs(record: InvocationRecord): number | null {
-  if (record.status !== 'ok' || !record.reportLine) return null;
-  const report = parseReportLine(record.reportLine);
-  return report && report.initDurationMs === null ? report.durationMs : null;
+  const report = record.reportLine ? parseReportLine(record.reportLine) : null;
+  const { warm } = warmthOf({
+    warmup: record.warmup,
+    ok: record.status === 'ok',
+    digestOk: null,
+    report,
+    response: record.response,
+  });
+  return warm && report ? report.durationMs : null;
 }
 
-/** What a cell's earlier records (from an interrupted run) contribute: its warm durations, reps and failures. */
-function priorState(records: InvocationRecord[]): { durations: number[]; reps: number; failures: number } {
+/** A cell's progress: its warm durations, measured repetitions and failures (from earlier records on --resume). */
+interface CellState {
+  cell: PlannedCell;
+  index: number;
+  durations: number[];
+  reps: number;
+  failures: number;
+  warmupsDone: number;
+  invocations: number;
+  skipped: boolean;
+}
+
+function stateOf(cell: PlannedCell, index: number, records: readonly InvocationRecord[]): CellState {
   const measured = records.filter((r) => !r.warmup);
-  const durations = measured.map(warmDurationMs).filter((d): d is number => d !== null);
-  return { durations, reps: measured.length, failures: measured.filter((r) => r.status !== 'ok').length };
-}
-
-async function runCell(input: SweepInput, cell: PlannedCell, prior: InvocationRecord[]): Promise<CellResult> {
-  const { session, options: o, runDir, signal } = input;
-  const request = requestFor(cell, o);
-  const state = priorState(prior);
-  const result: CellResult = {
+  return {
     cell,
-    durationsMs: state.durations,
+    index,
+    durations: measured.map(warmDurationMs).filter((d): d is number => d !== null),
+    reps: measured.length,
+    failures: measured.filter((r) => r.status !== 'ok').length,
+    // A resumed cell warms its (new) environment again.
+    warmupsDone: 0,
     invocations: 0,
-    failures: state.failures,
     skipped: false,
   };
-  const base = {
-    runId: o.runId,
-    target: session.kind,
-    emulated: session.emulated,
-    cpuEnforced: session.cpuEnforced,
-    arch: cell.arch,
-    functionName: cell.functionName,
-    memoryMb: cell.memoryMb,
-    mode: cell.mode,
-    workers: cell.workers,
-    items: o.items,
-    algorithm: o.algorithm,
-    cost: o.cost,
-    request,
-    expectedDigest: input.expectedDigest,
-    childReportLines: [],
-  };
-  const done = () => cellComplete({ durations: result.durationsMs, reps: state.reps, failures: result.failures }, o);
-
-  // Warm-up goes through the same path as measurement and is tagged; a resumed cell warms its new environment too.
-  const warmups = o.warmup;
-  for (let w = 0; w < warmups && !signal?.aborted; w++) {
-    const record = toRecord(await invokeOnce(session, cell.functionName, request), { ...base, rep: w, warmup: true });
-    runDir.append(record);
-    result.invocations += 1;
-    input.progress?.onInvocation?.(cell, record);
-  }
-  while (!done() && !signal?.aborted) {
-    const record = toRecord(await invokeOnce(session, cell.functionName, request), {
-      ...base,
-      rep: state.reps,
-      warmup: false,
-    });
-    runDir.append(record);
-    state.reps += 1;
-    result.invocations += 1;
-    input.progress?.onInvocation?.(cell, record);
-    if (record.status !== 'ok') result.failures += 1;
-    const durationMs = warmDurationMs(record);
-    if (durationMs !== null) result.durationsMs.push(durationMs);
-  }
-  return result;
 }
 
 /** The stopping rule: two failures, --max-reps, or a tight enough confidence interval after --min-reps. */
-function cellComplete(state: { durations: number[]; reps: number; failures: number }, o: SweepOptions): boolean {
+function cellComplete(state: CellState, o: SweepOptions): boolean {
   return (
     state.failures >= FAILURES_TO_STOP_A_CELL ||
     state.reps >= o.maxReps ||
@@ -198,37 +191,146 @@ function cellComplete(state: { durations: number[]; reps: number; failures: numb
   );
 }
 
+function resultOf(state: CellState): CellResult {
+  return {
+    cell: state.cell,
+    durationsMs: state.durations,
+    invocations: state.invocations,
+    failures: state.failures,
+    skipped: state.skipped,
+  };
+}
+
+/**
+ * Invokes the cells of one sweep, one invocation at a time per caller, keeping track of the pool size each function
+ * was last asked for per mode, so a change of worker count gets an unmeasured sizing call first.
+ */
+class Invoker {
+  /** Per function and pool mode: the worker count of its last call. */
+  private readonly poolSizes = new Map<string, number>();
+
+  constructor(private readonly input: SweepInput) {}
+
+  private baseFor(cell: PlannedCell) {
+    const { session, options: o } = this.input;
+    return {
+      runId: o.runId,
+      target: session.kind,
+      emulated: session.emulated,
+      cpuEnforced: session.cpuEnforced,
+      arch: cell.arch,
+      functionName: cell.functionName,
+      memoryMb: cell.memoryMb,
+      mode: cell.mode,
+      workers: cell.workers,
+      items: o.items,
+      algorithm: o.algorithm,
+      cost: o.cost,
+      request: requestFor(cell, o),
+      expectedDigest: this.input.expectedDigest,
+      childReportLines: [],
+    };
+  }
+
+  private async call(state: CellState, warmup: boolean, rep: number): Promise<InvocationRecord> {
+    const { cell } = state;
+    const outcome = await invokeOnce(this.input.session, cell.functionName, requestFor(cell, this.input.options));
+    const record = toRecord(outcome, { ...this.baseFor(cell), rep, warmup });
+    this.input.runDir.append(record);
+    state.invocations += 1;
+    if (cell.mode === 'worker_threads' || cell.mode === 'child_process') {
+      this.poolSizes.set(`${cell.functionName}/${cell.mode}`, cell.workers);
+    }
+    this.input.progress?.onInvocation?.(cell, record);
+    return record;
+  }
+
+  /** The cell's warm-ups, then, when its pool was last sized otherwise, one unmeasured call to size it. */
+  async prepare(state: CellState): Promise<void> {
+    const { cell } = state;
+    const { signal } = this.input;
+    while (state.warmupsDone < this.input.options.warmup && !signal?.aborted) {
+      await this.call(state, true, state.warmupsDone);
+      state.warmupsDone += 1;
+    }
+    const pooled = cell.mode === 'worker_threads' || cell.mode === 'child_process';
+    const last = this.poolSizes.get(`${cell.functionName}/${cell.mode}`);
+    if (pooled && last !== undefined && last !== cell.workers && !signal?.aborted) {
+      await this.call(state, true, state.warmupsDone);
+      state.warmupsDone += 1;
+    }
+  }
+
+  /** One measured repetition of the cell. */
+  async measure(state: CellState): Promise<void> {
+    const record = await this.call(state, false, state.reps);
+    state.reps += 1;
+    if (record.status !== 'ok') state.failures += 1;
+    const durationMs = warmDurationMs(record);
+    if (durationMs !== null) state.durations.push(durationMs);
+  }
+}
+
+/** Local: rounds over the unfinished cells, each round in a seeded order, one invocation at a time. */
+async function runInRounds(input: SweepInput, states: CellState[], finish: (s: CellState) => void): Promise<void> {
+  const { options: o, signal } = input;
+  const invoker = new Invoker(input);
+  const random = seededRandom(o.shuffleSeed);
+  const started = new Set<CellState>();
+  for (;;) {
+    const open = states.filter((s) => !s.skipped && !cellComplete(s, o));
+    if (open.length === 0 || signal?.aborted) return;
+    for (const state of seededShuffle(open, random)) {
+      if (signal?.aborted) return;
+      if (!started.has(state)) {
+        started.add(state);
+        input.progress?.onCellStart?.(state.cell, state.index);
+      }
+      await invoker.prepare(state);
+      if (signal?.aborted) return;
+      await invoker.measure(state);
+      if (cellComplete(state, o)) finish(state);
+    }
+  }
+}
+
+/** AWS: up to --concurrency functions at once, each running its cells one after another. */
+async function runPerFunction(input: SweepInput, states: CellState[], finish: (s: CellState) => void): Promise<void> {
+  const { options: o, signal } = input;
+  const queue = [...groupBy(states, (s) => s.cell.functionName).values()];
+  const worker = async () => {
+    // Each worker owns whole functions, so the pool sizes it remembers are its functions' alone.
+    const invoker = new Invoker(input);
+    for (let fn = queue.shift(); fn && !signal?.aborted; fn = queue.shift()) {
+      for (const state of fn) {
+        if (state.skipped || signal?.aborted) continue;
+        input.progress?.onCellStart?.(state.cell, state.index);
+        await invoker.prepare(state);
+        while (!cellComplete(state, o) && !signal?.aborted) await invoker.measure(state);
+        if (cellComplete(state, o)) finish(state);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, o.concurrency), queue.length) }, worker));
+}
+
 export async function runSweep(input: SweepInput): Promise<SweepResult> {
   const { options: o, cells, runDir, signal } = input;
   const existing = groupBy(runDir.readRecords(), cellKey);
+  const states = cells.map((cell, index) => stateOf(cell, index, existing.get(cellKey(cell)) ?? []));
   const results: CellResult[] = [];
-  let done = 0;
-  const queue = cells.map((cell, index) => ({ cell, index }));
-  // Local: one cell at a time, so measurements never share the host's cores. AWS: up to --concurrency cells.
-  const parallel = input.session.kind === 'local' ? 1 : Math.max(1, o.concurrency);
-  const worker = async () => {
-    for (let next = queue.shift(); next && !signal?.aborted; next = queue.shift()) {
-      const prior = existing.get(cellKey(next.cell)) ?? [];
-      let result: CellResult;
-      const before = priorState(prior);
-      if (prior.length > 0 && cellComplete(before, o)) {
-        result = {
-          cell: next.cell,
-          durationsMs: before.durations,
-          invocations: 0,
-          failures: before.failures,
-          skipped: true,
-        };
-      } else {
-        input.progress?.onCellStart?.(next.cell, next.index);
-        result = await runCell(input, next.cell, prior);
-      }
-      if (signal?.aborted && !result.skipped) break;
-      results.push(result);
-      done += 1;
-      input.progress?.onCellDone?.(result, done, cells.length);
-    }
+  const finish = (state: CellState) => {
+    results.push(resultOf(state));
+    input.progress?.onCellDone?.(resultOf(state), results.length, cells.length);
   };
-  await Promise.all(Array.from({ length: Math.min(parallel, cells.length) }, worker));
+  // Cells an interrupted run already completed are skipped, and reported first.
+  for (const state of states) {
+    if (state.reps > 0 && cellComplete(state, o)) {
+      state.skipped = true;
+      finish(state);
+    }
+  }
+  if (input.session.kind === 'local') await runInRounds(input, states, finish);
+  else await runPerFunction(input, states, finish);
   return { cells: results, interrupted: signal?.aborted ?? false };
 }

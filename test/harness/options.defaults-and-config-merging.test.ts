@@ -29,8 +29,9 @@ function refused(argv: Record<string, unknown>, message: string | RegExp): void 
 }
 
 test('with no flags every option takes its documented default', () => {
-  const { runId, ...rest } = resolveSweepOptions({});
+  const { runId, shuffleSeed, ...rest } = resolveSweepOptions({});
   assert.match(runId, /^\d{8}-\d{6}-[0-9a-f]{4}$/);
+  assert.ok(Number.isInteger(shuffleSeed) && shuffleSeed >= 0 && shuffleSeed < 2 ** 31, 'a fresh seed per run');
   assert.deepEqual(rest, {
     target: 'local',
     region: 'us-east-1',
@@ -154,6 +155,7 @@ test('every sweep flag is a config key, and a config can set every option', () =
     warmup: 0,
     concurrency: 4,
     timeout: 60,
+    'shuffle-seed': 7,
     'max-cost-usd': 0.5,
     yes: true,
   };
@@ -180,6 +182,7 @@ test('every sweep flag is a config key, and a config can set every option', () =
     warmup: 0,
     concurrency: 4,
     timeoutS: 60,
+    shuffleSeed: 7,
     maxCostUsd: 0.5,
     yes: true,
   });

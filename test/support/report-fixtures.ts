@@ -2,8 +2,10 @@
  * Shared fixtures for the analyzer tests: the real REPORT lines quoted in harness/lambda/README.md, a builder for records of
  * the shape the runner writes (harness/run/record.ts), and a small RFC 4180 reader to check CSV output.
  */
+
 import type { InvocationRow } from '../../harness/analyze/rows.js';
 import type { FailedRecord, InvocationRecord, OkRecord } from '../../harness/run/record.js';
+import type { NotWarmReason } from '../../harness/run/warmth.js';
 import type { WorkloadResponse } from '../../workloads/handler.js';
 
 /** Verbatim from harness/lambda/README.md "The REPORT line" (tabs, trailing tabs and all). */
@@ -166,10 +168,13 @@ export function readCsvObjects(text: string): Array<Record<string, string>> {
   return rows.map((cells) => Object.fromEntries(header.map((name, i) => [name, cells[i] ?? ''])));
 }
 
-/** An invocations row as rows.ts makes it: a warm, ok, sequential invocation at 1024 MB unless overridden. */
+/**
+ * An invocations row as rows.ts makes it: a warm, ok, sequential invocation at 1024 MB unless overridden. `warm` and
+ * its reason follow the overrides the way harness/run/warmth.ts decides them, unless they are given too.
+ */
 export function invocationRow(overrides: Partial<InvocationRow> = {}): InvocationRow {
   const memory = overrides.memory_mb ?? 1024;
-  return {
+  const row: Omit<InvocationRow, 'warm' | 'not_warm_reason'> = {
     run_id: 'run-1',
     target: 'aws',
     emulated: false,
@@ -203,5 +208,21 @@ export function invocationRow(overrides: Partial<InvocationRow> = {}): Invocatio
     started_at: '2026-01-02T03:04:05.000Z',
     host_oversubscription: null,
     ...overrides,
+  };
+  const reason: NotWarmReason | null = row.warmup
+    ? 'warmup'
+    : row.status !== 'ok'
+      ? 'failed'
+      : row.digest_ok === false
+        ? 'wrong_digest'
+        : row.duration_ms === null
+          ? 'no_report'
+          : row.cold === true
+            ? 'cold_start'
+            : null;
+  return {
+    ...row,
+    warm: overrides.warm ?? reason === null,
+    not_warm_reason: overrides.not_warm_reason === undefined ? reason : overrides.not_warm_reason,
   };
 }

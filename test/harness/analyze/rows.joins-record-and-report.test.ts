@@ -42,6 +42,8 @@ test('a row has exactly the documented columns, in order', () => {
       'rep',
       'warmup',
       'cold',
+      'warm',
+      'not_warm_reason',
       'request_id',
       'status',
       'error_type',
@@ -220,4 +222,63 @@ test("fan_out cost is left empty rather than understated when a child's REPORT i
   const row = toInvocationRow(record, none);
   assert.equal(row.cost_usd, null);
   assert.equal(row.duration_ms, 299.5);
+});
+
+test('warm: a measured, ok, warm-started row that built no pool and met no cold child; otherwise the first reason', () => {
+  const report = `REPORT RequestId: w-1\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: 1024 MB\tMax Memory Used: 60 MB\t`;
+  const seq = { mode: 'sequential', workers: 1, memoryMb: 1024 } as const;
+  const at = (overrides: Parameters<typeof okRecord>[0], line: string | null = report) =>
+    toInvocationRow({ ...okRecord(overrides), requestId: 'w-1', reportLine: line }, none);
+  const warm = at({ mode: 'worker_threads', workers: 2, memoryMb: 1024 });
+  assert.equal(warm.warm, true);
+  assert.equal(warm.not_warm_reason, null);
+  assert.equal(at({ ...seq, warmup: true }).not_warm_reason, 'warmup');
+  assert.equal(at(seq, null).not_warm_reason, 'no_report');
+  assert.equal(at(seq, `${report}Init Duration: 100.00 ms\t`).not_warm_reason, 'cold_start');
+  const pooled = okRecord({ mode: 'worker_threads', workers: 2, memoryMb: 1024 });
+  const created = {
+    ...(pooled.response as object),
+    pool: { kind: 'worker_threads', size: 2, created: true, ids: [1, 2] },
+  };
+  const resized = toInvocationRow({ ...pooled, requestId: 'w-1', reportLine: report, response: created }, none);
+  assert.equal(resized.warm, false);
+  assert.equal(resized.not_warm_reason, 'pool_created');
+  const fan = okRecord({ mode: 'fan_out', workers: 2, memoryMb: 1024 });
+  const coldChild = {
+    ...(fan.response as object),
+    children: [
+      { requestId: 'c1', start: 0, end: 1, workloadMs: 1, coldStart: false },
+      { requestId: 'c2', start: 1, end: 2, workloadMs: 1, coldStart: true },
+    ],
+  };
+  const parent = toInvocationRow({ ...fan, requestId: 'w-1', reportLine: report, response: coldChild }, none);
+  assert.equal(parent.not_warm_reason, 'cold_child');
+});
+
+test('a timeout is a timeout, not an error: by REPORT Status, or by the Sandbox.Timedout answer of older lines', () => {
+  const failed = failedRecord({
+    mode: 'sequential',
+    workers: 1,
+    memoryMb: 1024,
+    status: 'error',
+    errorType: 'Unhandled',
+  });
+  const byAnswer = toInvocationRow(
+    {
+      ...failed,
+      response: {
+        errorType: 'Sandbox.Timedout',
+        errorMessage: 'RequestId: r Error: Task timed out after 3.00 seconds',
+      },
+    },
+    none,
+  );
+  assert.equal(byAnswer.status, 'timeout');
+  assert.equal(byAnswer.error_type, 'Sandbox.Timedout');
+  const byMessage = toInvocationRow(
+    { ...failed, response: { errorMessage: '2023-04-03T10:41:08.374Z r Task timed out after 30.03 seconds' } },
+    none,
+  );
+  assert.equal(byMessage.status, 'timeout');
+  assert.equal(byMessage.warm, false);
 });

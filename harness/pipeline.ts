@@ -3,7 +3,7 @@
  * and output, callable on its own. Steps return data and print nothing: the CLI commands (harness/cli/commands/)
  * print, handle signals and choose exit codes.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { digestOf, hashRange } from '../workloads/hash.js';
 import { type AnalyzeResult, analyzeRun } from './analyze/analyze.js';
@@ -159,7 +159,7 @@ export function oversubscriptionWarning(runDir: RunDir): string | null {
 
 export async function analyzeStep(runDir: RunDir): Promise<AnalyzeResult> {
   const file = path.join(runDir.dir, CLOUDWATCH_REPORTS_FILE);
-  return analyzeRun(runDir.dir, existsSync(file) ? { extraLogText: readFileSync(file, 'utf8') } : {});
+  return analyzeRun(runDir.dir, existsSync(file) ? { extraLogFiles: [file] } : {});
 }
 
 export interface MeasureInput {

@@ -2,29 +2,46 @@
  * The analyze step of the pipeline: results/<run-id>/invocations.jsonl (+ any saved logs) -> rows -> summary ->
  * invocations.csv, summary.csv, summary.json and summary.md in the same directory. Reads and writes files only; no
  * network.
+ *
+ * It streams: invocations.jsonl and the logs are read batch by batch, each row's CSV line is written as soon as the
+ * row is complete, and only what the summary needs (summary.ts SummaryInput) stays in memory. Most records carry
+ * their REPORT line; those that do not (a Tail cut short, a fan-out child) wait until the logs have been read for
+ * the request ids they need, and the rows after them wait with them, so the CSV keeps the file's order.
+ * analyzeInMemory is the same analysis over whole texts, the reference the streaming path is held to.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { errorReason, isNotFound, writeFileAtomic } from '../../lib/fs.js';
+import { errnoCode, errorReason, isNotFound, writeFileAtomic } from '../../lib/fs.js';
 import { isRecord, numberField } from '../../lib/guards.js';
 import { RunDirError } from '../errors.js';
-import { extractReportLines, parseReportLine, type ReportFields } from '../lambda/report-line.js';
-import { INVOCATIONS_FILE, type InvocationRecord, parseInvocationsJsonl } from '../run/record.js';
+import {
+  asPlainLog,
+  extractReportLines,
+  parseReportLine,
+  type ReportFields,
+  reportRequestId,
+} from '../lambda/report-line.js';
+import { INVOCATIONS_FILE, type InvocationRecord, parseInvocationsJsonl, readInvocationsJsonl } from '../run/record.js';
 import { RUN_FILE } from '../run/run-dir.js';
 import { invocationsCsv, summaryCsv } from './csv.js';
 import type { Exporter } from './exporter.js';
 import { summaryJson } from './json.js';
-import { type InvocationRow, toInvocationRow } from './rows.js';
-import { type SummaryRow, summarize } from './summary.js';
+import { logLineBatches } from './log-files.js';
+import { carriedReports, type InvocationRow, reportsWanted, toInvocationRow } from './rows.js';
+import { type SummaryInput, type SummaryRow, summarize, summaryInput } from './summary.js';
 import { summaryMarkdown } from './table.js';
 
 export interface AnalyzeOptions {
-  /** Saved logs holding more REPORT lines: a CloudWatch export (text or FilterLogEvents JSON), a docker log. */
+  /** Saved logs holding more REPORT lines, as text: a CloudWatch export (text or FilterLogEvents JSON), a docker log. */
   extraLogText?: string;
+  /** The same, as files, read line by line after extraLogText, in order (cloudwatch-reports.log, `--logs`). */
+  extraLogFiles?: readonly string[];
 }
 
 export interface AnalyzeResult {
-  invocations: InvocationRow[];
+  /** Rows written to invocations.csv: one per record. */
+  invocationCount: number;
   summary: SummaryRow[];
   /** The files written, absolute. */
   files: string[];
@@ -53,6 +70,21 @@ export function collectReports(records: readonly InvocationRecord[], extraLogTex
   return reports;
 }
 
+/**
+ * The analysis over whole texts, everything in memory: the simple form of what analyzeRun streams, kept as the
+ * reference its output is checked against (tests, `npm run bench:analyzer`).
+ */
+export function analyzeInMemory(
+  jsonlText: string,
+  source: string,
+  o: { extraLogText?: string; hostCores?: number | null } = {},
+): { invocations: InvocationRow[]; summary: SummaryRow[] } {
+  const records = parseInvocationsJsonl(jsonlText, source);
+  const reports = collectReports(records, o.extraLogText);
+  const invocations = records.map((record) => toInvocationRow(record, reports));
+  return { invocations, summary: summarize(invocations, { hostCores: o.hostCores ?? null }) };
+}
+
 /** Written to a temporary name and renamed, so a reader never sees half a CSV. */
 async function writeExport<Row>(dir: string, exporter: Exporter<Row>, rows: readonly Row[]): Promise<string> {
   const file = path.join(dir, exporter.name);
@@ -64,7 +96,7 @@ async function writeExport<Row>(dir: string, exporter: Exporter<Row>, rows: read
  * The cores of the host an emulated run ran on (run.json), which cap the parallelism model's bounds; null for a run
  * on Lambda itself, or when run.json is missing or holds no such figure (a run directory from elsewhere).
  */
-async function emulatedHostCores(dir: string): Promise<number | null> {
+export async function emulatedHostCores(dir: string): Promise<number | null> {
   let manifest: unknown;
   try {
     manifest = JSON.parse(await readFile(path.join(dir, RUN_FILE), 'utf8'));
@@ -75,30 +107,185 @@ async function emulatedHostCores(dir: string): Promise<number | null> {
   return numberField(manifest.host, 'cores');
 }
 
+/** The file a Node system error names, if any. */
+function errorPath(error: unknown): string | null {
+  return isRecord(error) && typeof error.path === 'string' ? error.path : null;
+}
+
+/** Rows in CSV lines per write: large enough that a write costs nothing per row, small enough to hold. */
+const ROWS_PER_WRITE = 2048;
+
+/**
+ * Where finished rows go: their invocations.csv lines, batch by batch, to a temporary file that replaces the CSV
+ * only once it is whole; their summary fields to memory.
+ */
+class RowSink {
+  readonly summaryInputs: SummaryInput[] = [];
+  private batch: InvocationRow[] = [];
+  private readonly temporary: string;
+  private readonly out: WriteStream;
+
+  constructor(readonly file: string) {
+    this.temporary = `${file}.${process.pid}.tmp`;
+    this.out = createWriteStream(this.temporary);
+    this.out.write(invocationsCsv.header());
+  }
+
+  add(row: InvocationRow): void {
+    this.batch.push(row);
+    this.summaryInputs.push(summaryInput(row));
+    if (this.batch.length >= ROWS_PER_WRITE) this.flush();
+  }
+
+  private flush(): void {
+    if (this.batch.length === 0) return;
+    this.out.write(invocationsCsv.body(this.batch));
+    this.batch = [];
+  }
+
+  /** Waits while the file is behind, so rows never pile up in the stream's buffer. */
+  async drained(): Promise<void> {
+    if (this.out.writableNeedDrain) await new Promise<void>((resolve) => this.out.once('drain', () => resolve()));
+  }
+
+  async commit(): Promise<void> {
+    this.flush();
+    await new Promise<void>((resolve, reject) => {
+      this.out.once('error', reject);
+      this.out.end(resolve);
+    });
+    await rename(this.temporary, this.file);
+  }
+
+  async discard(): Promise<void> {
+    this.out.destroy();
+    await rm(this.temporary, { force: true });
+  }
+}
+
+/** A record whose row needs REPORT lines from elsewhere, and the rows made after it, which wait for it. */
+type Queued = { row: InvocationRow } | { record: InvocationRecord; carried: ReturnType<typeof carriedReports> };
+
+/**
+ * What the first read of invocations.jsonl leaves: which request ids the waiting records want, and which REPORTs of
+ * those the records' own lines hold (the in-memory reference gives the records' lines precedence over the logs).
+ */
+interface FirstPass {
+  queue: Queued[];
+  wanted: Set<string>;
+  found: Map<string, ReportFields>;
+  /** A wanted id was carried by a record read before the one that wanted it: reread the records for it. */
+  rescan: boolean;
+}
+
+async function firstPass(jsonl: string, sink: RowSink): Promise<FirstPass> {
+  const pass: FirstPass = { queue: [], wanted: new Set(), found: new Map(), rescan: false };
+  // Request ids the records carry REPORTs for: only consulted when some record wants one.
+  const carriedIds = new Set<string>();
+  const none = new Map<string, ReportFields>();
+  for await (const records of readInvocationsJsonl(jsonl)) {
+    for (const record of records) {
+      const carried = carriedReports(record);
+      for (const report of [carried.own, ...carried.children]) {
+        if (report === null) continue;
+        if (pass.wanted.has(report.requestId) && !pass.found.has(report.requestId)) {
+          pass.found.set(report.requestId, report);
+        }
+        carriedIds.add(report.requestId);
+      }
+      const wanted = reportsWanted(record, carried);
+      for (const id of wanted) {
+        if (carriedIds.has(id)) pass.rescan = true;
+        pass.wanted.add(id);
+      }
+      if (wanted.length > 0) pass.queue.push({ record, carried });
+      else if (pass.queue.length > 0) pass.queue.push({ row: toInvocationRow(record, none, carried) });
+      else sink.add(toInvocationRow(record, none, carried));
+    }
+    await sink.drained();
+  }
+  return pass;
+}
+
+/** The REPORTs of `wanted` that the records themselves carry, the first of each in file order. */
+async function carriedInOrder(jsonl: string, wanted: ReadonlySet<string>): Promise<Map<string, ReportFields>> {
+  const found = new Map<string, ReportFields>();
+  for await (const records of readInvocationsJsonl(jsonl)) {
+    for (const record of records) {
+      const { own, children } = carriedReports(record);
+      for (const report of [own, ...children]) {
+        if (report !== null && wanted.has(report.requestId) && !found.has(report.requestId)) {
+          found.set(report.requestId, report);
+        }
+      }
+    }
+  }
+  return found;
+}
+
+/** Adds the wanted REPORTs of these log lines not found yet; true once every wanted id has one. */
+function takeWanted(lines: readonly string[], wanted: ReadonlySet<string>, found: Map<string, ReportFields>): boolean {
+  for (const line of lines) {
+    // Most lines of a log are other invocations': their request id alone says so, without reading the figures.
+    const id = reportRequestId(line);
+    if (id === null || !wanted.has(id) || found.has(id)) continue;
+    const report = parseReportLine(line);
+    if (report !== null && !found.has(report.requestId)) found.set(report.requestId, report);
+  }
+  return found.size >= wanted.size;
+}
+
+/** The wanted REPORTs the logs hold, the first of each, logs read in order; reading stops once all are found. */
+async function fromLogs(pass: FirstPass, o: AnalyzeOptions): Promise<void> {
+  const { wanted, found } = pass;
+  if (wanted.size === 0 || found.size >= wanted.size) return;
+  if (o.extraLogText !== undefined && takeWanted(asPlainLog(o.extraLogText).split(/\r?\n/), wanted, found)) return;
+  for (const file of o.extraLogFiles ?? []) {
+    for await (const lines of logLineBatches(file)) if (takeWanted(lines, wanted, found)) return;
+  }
+}
+
+/** Streams every record into `sink` as a row, in file order. */
+async function streamRows(jsonl: string, sink: RowSink, o: AnalyzeOptions): Promise<void> {
+  const pass = await firstPass(jsonl, sink);
+  if (pass.queue.length === 0) return;
+  if (pass.rescan) pass.found = await carriedInOrder(jsonl, pass.wanted);
+  await fromLogs(pass, o);
+  for (const item of pass.queue) {
+    sink.add('row' in item ? item.row : toInvocationRow(item.record, pass.found, item.carried));
+  }
+}
+
 export async function analyzeRun(runDir: string, opts: AnalyzeOptions = {}): Promise<AnalyzeResult> {
   const dir = path.resolve(runDir);
   if (!(await isDirectory(dir))) {
     throw new RunDirError(`run directory ${dir} does not exist (expected results/<run-id>/ written by a run)`);
   }
   const jsonl = path.join(dir, INVOCATIONS_FILE);
-  let text: string;
   try {
-    text = await readFile(jsonl, 'utf8');
+    await stat(jsonl);
   } catch (error: unknown) {
     if (isNotFound(error)) {
       throw new RunDirError(`${jsonl} does not exist: the run recorded no invocation`, { cause: error });
     }
     throw new RunDirError(`${jsonl}: cannot be read (${errorReason(error)})`, { cause: error });
   }
-  const records = parseInvocationsJsonl(text, jsonl);
-  const reports = collectReports(records, opts.extraLogText);
-  const invocations = records.map((record) => toInvocationRow(record, reports));
-  const summary = summarize(invocations, { hostCores: await emulatedHostCores(dir) });
+  const sink = new RowSink(path.join(dir, invocationsCsv.name));
+  try {
+    await streamRows(jsonl, sink, opts);
+  } catch (error: unknown) {
+    await sink.discard();
+    // A file that could not be read (run directory, logs) is the user's to fix; anything else is a bug.
+    if (errnoCode(error) === null) throw error;
+    throw new RunDirError(`${errorPath(error) ?? jsonl}: cannot be read (${errorReason(error)})`, { cause: error });
+  }
+  const summary = summarize(sink.summaryInputs, { hostCores: await emulatedHostCores(dir) });
+  await sink.commit();
   const files = [
-    await writeExport(dir, invocationsCsv, invocations),
+    sink.file,
     await writeExport(dir, summaryCsv, summary),
     await writeExport(dir, summaryJson, summary),
     await writeExport(dir, summaryMarkdown, summary),
   ];
-  return { invocations, summary, files };
+  return { invocationCount: sink.summaryInputs.length, summary, files };
 }

@@ -104,12 +104,12 @@ function responseChildIds(response: unknown): Array<string | null> | null {
  */
 function childReports(
   record: InvocationRecord,
+  carried: CarriedReports,
   reports: ReadonlyMap<string, ReportFields>,
 ): { found: ReportFields[]; complete: boolean } {
   const byId = new Map<string, ReportFields>();
-  for (const line of record.childReportLines) {
-    const report = parseReportLine(line);
-    if (report !== null && !byId.has(report.requestId)) byId.set(report.requestId, report);
+  for (const report of carried.children) {
+    if (!byId.has(report.requestId)) byId.set(report.requestId, report);
   }
   const listed = responseChildIds(record.response);
   for (const id of listed ?? []) {
@@ -136,17 +136,53 @@ function rowStatus(
   return { status: report.status === 'timeout' ? 'timeout' : 'error', errorType: report.errorType };
 }
 
+/** The REPORTs a record carries itself, each line parsed once: its own, and its fan-out children's that parse. */
+export interface CarriedReports {
+  own: ReportFields | null;
+  children: ReportFields[];
+}
+
+export function carriedReports(record: InvocationRecord): CarriedReports {
+  const children: ReportFields[] = [];
+  for (const line of record.childReportLines) {
+    const report = parseReportLine(line);
+    if (report !== null) children.push(report);
+  }
+  return { own: record.reportLine === null ? null : parseReportLine(record.reportLine), children };
+}
+
+/**
+ * Request ids whose REPORT this record needs from elsewhere (the run's other records, its logs): its own when it
+ * carries none, and each fan-out child its response lists but it carries no REPORT of. Empty for most records.
+ */
+export function reportsWanted(record: InvocationRecord, carried: CarriedReports): string[] {
+  const wanted: string[] = [];
+  if (carried.own === null && record.requestId !== null) wanted.push(record.requestId);
+  const listed = responseChildIds(record.response);
+  if (listed !== null) {
+    const have = new Set(carried.children.map((r) => r.requestId));
+    for (const id of listed) if (id !== null && !have.has(id)) wanted.push(id);
+  }
+  return wanted;
+}
+
 /**
  * The row of one record. `reports` holds every REPORT found for the run, by request id; the record's own
- * `reportLine` is preferred (the runner attributed it to this invocation), the map is the fallback.
+ * `reportLine` is preferred (the runner attributed it to this invocation), the map is the fallback. `carried` is
+ * what the record's own lines hold, for a caller that parsed them already; the map is only read for the request ids
+ * reportsWanted names.
  */
-export function toInvocationRow(record: InvocationRecord, reports: ReadonlyMap<string, ReportFields>): InvocationRow {
-  const own = record.reportLine === null ? null : parseReportLine(record.reportLine);
+export function toInvocationRow(
+  record: InvocationRecord,
+  reports: ReadonlyMap<string, ReportFields>,
+  carried: CarriedReports = carriedReports(record),
+): InvocationRow {
+  const own = carried.own;
   const report = own ?? (record.requestId === null ? null : (reports.get(record.requestId) ?? null));
   const { status, errorType } = rowStatus(record, report);
   const response = record.response;
   const digest = stringField(response, 'digest');
-  const children = childReports(record, reports);
+  const children = childReports(record, carried, reports);
 
   // Fan-out is paid for by every environment it runs in: the parent plus one invocation per child. A cost
   // missing a child's share would flatter fan_out, so it is left empty rather than understated.

@@ -89,15 +89,68 @@ export interface SummaryRow {
 }
 
 /**
+ * The fields of an invocation row the summary reads: all a streaming analyzer keeps of each row once its CSV line
+ * is written (harness/analyze/analyze.ts).
+ */
+export const SUMMARY_INPUT_FIELDS = [
+  'arch',
+  'memory_mb',
+  'mode',
+  'workers',
+  'algorithm',
+  'cost',
+  'items',
+  'emulated',
+  'cpu_enforced',
+  'warmup',
+  'warm',
+  'cold',
+  'status',
+  'digest_ok',
+  'duration_ms',
+  'billed_ms',
+  'cost_usd',
+  'visible_cores',
+  'host_oversubscription',
+] as const satisfies readonly (keyof InvocationRow)[];
+
+export type SummaryInput = Pick<InvocationRow, (typeof SUMMARY_INPUT_FIELDS)[number]>;
+
+/** The summary's share of a row. */
+export function summaryInput(row: InvocationRow): SummaryInput {
+  return {
+    arch: row.arch,
+    memory_mb: row.memory_mb,
+    mode: row.mode,
+    workers: row.workers,
+    algorithm: row.algorithm,
+    cost: row.cost,
+    items: row.items,
+    emulated: row.emulated,
+    cpu_enforced: row.cpu_enforced,
+    warmup: row.warmup,
+    warm: row.warm,
+    cold: row.cold,
+    status: row.status,
+    digest_ok: row.digest_ok,
+    duration_ms: row.duration_ms,
+    billed_ms: row.billed_ms,
+    cost_usd: row.cost_usd,
+    visible_cores: row.visible_cores,
+    host_oversubscription: row.host_oversubscription,
+  };
+}
+
+/**
  * A warm measurement: not a warm-up, not a cold start (its Duration would include lazy init work), status ok,
  * a result that was not wrong, and a Duration to measure.
  */
-export function isWarm(row: InvocationRow): row is InvocationRow & { duration_ms: number } {
+export function isWarm<R extends SummaryInput>(row: R): row is R & { duration_ms: number } {
   return row.warm && row.duration_ms !== null;
 }
 
 /** A failed measurement: a non-warm-up row whose status is not ok, or whose digest was wrong. */
-export function isFailed(row: InvocationRow): boolean {
+export function isFailed(row: SummaryInput): boolean {
   return !row.warmup && (row.status !== 'ok' || row.digest_ok === false);
 }
 
@@ -109,8 +162,9 @@ function workloadKey(row: Pick<InvocationRow, 'arch' | 'memory_mb' | 'algorithm'
   return JSON.stringify([row.arch, row.memory_mb, row.algorithm, row.cost, row.items]);
 }
 
-function cellKey(row: InvocationRow): string {
-  return JSON.stringify([row.arch, row.memory_mb, row.mode, row.workers, row.algorithm, row.cost, row.items]);
+function cellKey(row: SummaryInput): string {
+  // A template, not JSON.stringify: it runs once per invocation. The parts are enums and numbers, so `|` is safe.
+  return `${row.arch}|${row.memory_mb}|${row.mode}|${row.workers}|${row.algorithm}|${row.cost}|${row.items}`;
 }
 
 const MODE_ORDER: Record<InvocationRow['mode'], number> = {
@@ -140,7 +194,7 @@ export interface SummarizeOptions {
   hostCores?: number | null;
 }
 
-function summarizeCell(rows: readonly InvocationRow[], o: SummarizeOptions): SummaryRow {
+function summarizeCell(rows: readonly SummaryInput[], o: SummarizeOptions): SummaryRow {
   const first = rows[0];
   if (first === undefined) throw new RangeError('summarizeCell needs at least one row');
   const warm = rows.filter(isWarm);
@@ -196,7 +250,7 @@ function summarizeCell(rows: readonly InvocationRow[], o: SummarizeOptions): Sum
  * The summary of a run's rows, sorted by arch, memory, workload, mode and workers. Cells are split by workload
  * (algorithm, cost, items) as well, so a run that varies it never mixes different work in one median.
  */
-export function summarize(rows: readonly InvocationRow[], o: SummarizeOptions = {}): SummaryRow[] {
+export function summarize(rows: readonly SummaryInput[], o: SummarizeOptions = {}): SummaryRow[] {
   const cells = groupBy(rows, cellKey);
   const summary = [...cells.values()].map((cell) => summarizeCell(cell, o)).sort(compareCells);
 

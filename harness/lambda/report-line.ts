@@ -51,8 +51,10 @@ type TextFieldName = (typeof TEXT_FIELD_NAMES)[number];
 const FIELD_NAME_PATTERN = new RegExp(`(?:^|(?<=\\s))(${TEXT_FIELD_NAMES.join('|')}):`, 'g');
 const TEXT_REPORT = /(?:^|[^A-Za-z0-9_])REPORT RequestId:[ \t]*([^\s"]+)(.*)$/;
 
+const TEXT_FIELD_NAME_SET: ReadonlySet<string | undefined> = new Set(TEXT_FIELD_NAMES);
+
 function isTextFieldName(value: string | undefined): value is TextFieldName {
-  return (TEXT_FIELD_NAMES as readonly (string | undefined)[]).includes(value);
+  return TEXT_FIELD_NAME_SET.has(value);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -63,11 +65,29 @@ function isReportStatus(value: unknown): value is ReportStatus {
   return typeof value === 'string' && (REPORT_STATUSES as readonly string[]).includes(value);
 }
 
-/** `128.83 ms`, `200 ms `, `128 MB` -> the leading number; null when there is none. */
+const DIGIT_0 = 48;
+const DIGIT_9 = 57;
+const DOT = 46;
+
+function isDigitAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return c >= DIGIT_0 && c <= DIGIT_9;
+}
+
+/**
+ * `128.83 ms`, `200 ms `, `128 MB` -> the leading number (`^\d+(\.\d+)?`); null when there is none. Scanned by
+ * hand rather than by a regular expression: it runs several times for each of the analyzer's many lines.
+ */
 function leadingNumber(value: string | undefined): number | null {
   if (value === undefined) return null;
-  const match = /^(\d+(?:\.\d+)?)/.exec(value);
-  return match?.[1] === undefined ? null : Number(match[1]);
+  let end = 0;
+  while (end < value.length && isDigitAt(value, end)) end++;
+  if (end === 0) return null;
+  if (value.charCodeAt(end) === DOT && isDigitAt(value, end + 1)) {
+    end += 2;
+    while (end < value.length && isDigitAt(value, end)) end++;
+  }
+  return Number(value.slice(0, end));
 }
 
 /**
@@ -90,11 +110,39 @@ function textFields(rest: string): Map<TextFieldName, string> {
   return fields;
 }
 
-function parseTextReport(line: string): ReportFields | null {
-  const match = TEXT_REPORT.exec(line);
-  const requestId = match?.[1];
-  if (match === null || requestId === undefined) return null;
-  const fields = textFields(match[2] ?? '');
+const PLAIN_PREFIX = 'REPORT RequestId: ';
+/** Characters that make a line anything but plain: quotes (a CSV export), line terminators the pattern stops at. */
+const NOT_PLAIN = /["\r\n\u2028\u2029]/;
+const WHITESPACE = /\s/;
+
+/**
+ * The request id and fields of a REPORT line in the exact shape Lambda and the emulator write (no prefix, `\t`
+ * between `Name: value` fields, nothing odd in the values), read with plain string operations: the analyzer reads
+ * hundreds of thousands of these, and the general reader below costs several times more per line. Null for any
+ * other shape, which the general reader then takes; for a line of this shape both give the same fields (a test
+ * holds them to it).
+ */
+function plainTextReport(line: string): { requestId: string; fields: Map<TextFieldName, string> } | null {
+  if (!line.startsWith(PLAIN_PREFIX) || NOT_PLAIN.test(line)) return null;
+  const parts = line.split('\t');
+  const requestId = (parts[0] ?? '').slice(PLAIN_PREFIX.length);
+  if (requestId === '' || WHITESPACE.test(requestId)) return null;
+  const fields = new Map<TextFieldName, string>();
+  for (let i = 1; i < parts.length; i++) {
+    const part = parts[i] ?? '';
+    if (part === '') continue;
+    const colon = part.indexOf(': ');
+    // One `Name: value` per part, the name a known one: then the general reader's pattern can match nowhere else.
+    if (colon <= 0 || part.indexOf(':', colon + 1) !== -1) return null;
+    const name = part.slice(0, colon);
+    if (!isTextFieldName(name)) return null;
+    if (!fields.has(name)) fields.set(name, part.slice(colon + 2).trim());
+  }
+  return { requestId, fields };
+}
+
+/** The figures of a text REPORT, from its request id and `Name: value` fields; null when a required one is missing. */
+function reportFromTextFields(requestId: string, fields: Map<TextFieldName, string>): ReportFields | null {
   const durationMs = leadingNumber(fields.get('Duration'));
   const billedDurationMs = leadingNumber(fields.get('Billed Duration'));
   const memorySizeMb = leadingNumber(fields.get('Memory Size'));
@@ -117,6 +165,18 @@ function parseTextReport(line: string): ReportFields | null {
     errorType: fields.get('Error Type') || null,
     format: 'text',
   };
+}
+
+/** The general text reader: any prefix, lost tabs, a CSV export's quotes. Exported for the plain-shape test. */
+export function parseTextReportGeneral(line: string): ReportFields | null {
+  const match = TEXT_REPORT.exec(line);
+  if (match === null || match[1] === undefined) return null;
+  return reportFromTextFields(match[1], textFields(match[2] ?? ''));
+}
+
+function parseTextReport(line: string): ReportFields | null {
+  const plain = plainTextReport(line);
+  return plain === null ? parseTextReportGeneral(line) : reportFromTextFields(plain.requestId, plain.fields);
 }
 
 function finiteNumber(value: unknown): number | null {
@@ -171,6 +231,20 @@ export function parseReportLine(line: string): ReportFields | null {
     if (json !== null) return json;
   }
   return line.includes('REPORT RequestId:') ? parseTextReport(line) : null;
+}
+
+/**
+ * The request id of the REPORT on a log line, without reading its figures: what parseReportLine(line)?.requestId
+ * would be when the line parses, so a reader looking for a few request ids among many lines can skip the others
+ * cheaply. A JSON-format line is parsed whole (its id is inside the record); null when the line holds no REPORT.
+ */
+export function reportRequestId(line: string): string | null {
+  if (line.includes('platform.report')) {
+    const json = parseJsonReport(line);
+    if (json !== null) return json.requestId;
+  }
+  if (!line.includes('REPORT RequestId:')) return null;
+  return TEXT_REPORT.exec(line)?.[1] ?? null;
 }
 
 /** Log messages of a CloudWatch FilterLogEvents / GetLogEvents JSON answer (`{"events":[{"message":...}]}`). */

@@ -5,6 +5,7 @@
  */
 import { appendFileSync } from 'node:fs';
 import { isFiniteNumber, isOneOf, isRecord } from '../../lib/guards.js';
+import { lineBatches } from '../../lib/lines.js';
 import { ALGORITHMS, type Algorithm, MODES, type Mode, type WorkloadEvent } from '../../workloads/event.js';
 import { RunDirError } from '../errors.js';
 import { ARCHITECTURES, type Architecture } from '../lambda/platform.js';
@@ -137,6 +138,30 @@ export function isInvocationRecord(value: unknown): value is InvocationRecord {
 // ---------- reader ----------
 
 /**
+ * The record on one line of invocations.jsonl, null for a line to skip: a blank one, or an unterminated last line that
+ * is not JSON (the runner was killed mid-write). Any other bad line is an error naming its number.
+ */
+function parseRecordLine(
+  line: string,
+  lineNumber: number,
+  unterminated: boolean,
+  source: string,
+): InvocationRecord | null {
+  if (line.trim() === '') return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    if (unterminated) return null;
+    throw new RunDirError(`${source}:${lineNumber}: not valid JSON`);
+  }
+  if (!isInvocationRecord(value)) {
+    throw new RunDirError(`${source}:${lineNumber}: not an invocation record: ${invocationRecordProblem(value)}`);
+  }
+  return value;
+}
+
+/**
  * The records of an invocations.jsonl text. The runner appends a line per invocation and may be killed mid-line,
  * so an unterminated last line that is not JSON is skipped; any other bad line is an error naming its number.
  */
@@ -144,19 +169,24 @@ export function parseInvocationsJsonl(text: string, source: string): InvocationR
   const lines = text.split('\n');
   const records: InvocationRecord[] = [];
   lines.forEach((line, index) => {
-    if (line.trim() === '') return;
-    const unterminated = index === lines.length - 1;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      if (unterminated) return;
-      throw new RunDirError(`${source}:${index + 1}: not valid JSON`);
-    }
-    if (!isInvocationRecord(value)) {
-      throw new RunDirError(`${source}:${index + 1}: not an invocation record: ${invocationRecordProblem(value)}`);
-    }
-    records.push(value);
+    const record = parseRecordLine(line, index + 1, index === lines.length - 1, source);
+    if (record !== null) records.push(record);
   });
   return records;
+}
+
+/**
+ * The records of an invocations.jsonl file, read batch by batch (lib/lines.ts) so a large run is never held whole;
+ * the same lines are skipped and refused as by parseInvocationsJsonl.
+ */
+export async function* readInvocationsJsonl(file: string): AsyncGenerator<InvocationRecord[]> {
+  for await (const batch of lineBatches(file)) {
+    const records: InvocationRecord[] = [];
+    const last = batch.lines.length - 1;
+    batch.lines.forEach((line, i) => {
+      const record = parseRecordLine(line, batch.firstLineNumber + i, batch.unterminated && i === last, file);
+      if (record !== null) records.push(record);
+    });
+    yield records;
+  }
 }

@@ -95,8 +95,16 @@ export function medianConfidenceInterval(samples: readonly number[], level = 0.9
   const n = samples.length;
   const alphaHalf = (1 - level) / 2;
   let lowRank = 0;
-  // Ranks only grow while the tail below them stays within alpha/2; the tail is monotone in k.
-  while (lowRank + 1 <= n / 2 && binomialHalfCdf(n, lowRank) <= alphaHalf) lowRank++;
+  // Ranks only grow while the tail below them stays within alpha/2; the tail is monotone in k. The tail P(B <= k) is
+  // summed term by term as k grows (the same additions, in the same order, as binomialHalfCdf(n, k)), so a cell of
+  // thousands of invocations costs n steps, not n^2.
+  let logChoose = 0;
+  let tail = Math.exp(-n * Math.LN2);
+  while (lowRank + 1 <= n / 2 && tail <= alphaHalf) {
+    lowRank++;
+    logChoose += Math.log((n - lowRank + 1) / lowRank);
+    tail += Math.exp(logChoose - n * Math.LN2);
+  }
   if (lowRank === 0) return null;
   const sorted = [...samples].sort((a, b) => a - b);
   const highRank = n + 1 - lowRank;

@@ -3,7 +3,8 @@
  * summary table. The analyze step of `bench`, callable on its own, again and again: it only reads the run and
  * rewrites the CSVs, except that `--cloudwatch` saves what it fetched so later runs of it see the same REPORTs.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { errorReason, isNotFound } from '../../../lib/fs.js';
@@ -11,9 +12,8 @@ import { analyzeRun } from '../../analyze/analyze.js';
 import { CLOUDWATCH_REPORTS_FILE, saveRunReportLines } from '../../analyze/cloudwatch.js';
 import { renderSummaryTable } from '../../analyze/table.js';
 import { ConfigError, RunDirError } from '../../errors.js';
-import { asPlainLog } from '../../lambda/report-line.js';
 import { resolveTargetOptions, type TargetOptions } from '../../options.js';
-import { INVOCATIONS_FILE, parseInvocationsJsonl } from '../../run/record.js';
+import { INVOCATIONS_FILE, type InvocationRecord, readInvocationsJsonl } from '../../run/record.js';
 import { openTarget } from '../../target/target.js';
 import { withTargetOptions } from '../common-options.js';
 
@@ -37,23 +37,28 @@ async function runDirectory(value: unknown): Promise<string> {
   return dir;
 }
 
-/** The text of --logs; a ConfigError naming the flag and the reason when it cannot be read. */
-async function logsFileText(value: unknown): Promise<string | undefined> {
+/** The --logs file, checked readable before anything is written; a ConfigError naming the flag when it is not. */
+async function logsFile(value: unknown): Promise<string | undefined> {
   if (value === undefined) return undefined;
   if (typeof value !== 'string') {
     throw new ConfigError(`--logs ${String(value)}: takes one value; it must be the path of a log file`);
   }
+  let isFile: boolean;
   try {
-    return await readFile(value, 'utf8');
+    await access(value, constants.R_OK);
+    isFile = (await stat(value)).isFile();
   } catch (error: unknown) {
     throw new ConfigError(`--logs ${value}: cannot read it (${errorReason(error)})`, { cause: error });
   }
+  if (!isFile) throw new ConfigError(`--logs ${value}: not a file; it must be the path of a log file`);
+  return path.resolve(value);
 }
 
 /** The saved CloudWatch REPORT lines of an earlier `analyze --cloudwatch`, or undefined when there are none. */
 async function savedReports(file: string): Promise<string | undefined> {
   try {
-    return await readFile(file, 'utf8');
+    await stat(file);
+    return file;
   } catch (error: unknown) {
     if (isNotFound(error)) return undefined;
     throw new RunDirError(`${file}: cannot be read (${errorReason(error)})`, { cause: error });
@@ -66,15 +71,18 @@ async function savedReports(file: string): Promise<string | undefined> {
  */
 async function fetchIntoRun(dir: string, target: TargetOptions): Promise<string> {
   const jsonl = path.join(dir, INVOCATIONS_FILE);
-  let text: string;
+  // Only the functions and the time window are needed: the records are read in batches and kept that small.
+  const records: Array<Pick<InvocationRecord, 'functionName' | 'startedAt' | 'clientMs'>> = [];
   try {
-    text = await readFile(jsonl, 'utf8');
+    for await (const batch of readInvocationsJsonl(jsonl)) {
+      for (const { functionName, startedAt, clientMs } of batch) records.push({ functionName, startedAt, clientMs });
+    }
   } catch (error: unknown) {
+    if (error instanceof RunDirError) throw error;
     throw new RunDirError(`${jsonl}: cannot be read (${errorReason(error)}), so the run's functions are unknown`, {
       cause: error,
     });
   }
-  const records = parseInvocationsJsonl(text, jsonl);
   if (records.length === 0) return `CloudWatch Logs: nothing to fetch, ${jsonl} holds no invocation.`;
   const session = await openTarget(target);
   let saved: Awaited<ReturnType<typeof saveRunReportLines>>;
@@ -129,7 +137,7 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
   handler: async (argv) => {
     // Everything the user can get wrong is checked before the run directory is touched.
     const dir = await runDirectory(argv['run-dir']);
-    const logsText = await logsFileText(argv.logs);
+    const logs = await logsFile(argv.logs);
     // The target flags are only used by --cloudwatch, but a wrong one is refused either way.
     const targetFlags = resolveTargetOptions(argv);
     const target = argv.cloudwatch === true ? targetFlags : null;
@@ -148,9 +156,8 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
     } else if (saved !== undefined) {
       notes.push(`Including REPORT lines saved by an earlier --cloudwatch: ${savedFile}`);
     }
-    const extra =
-      saved !== undefined && logsText !== undefined ? `${saved}\n${asPlainLog(logsText)}` : (saved ?? logsText);
-    const result = await analyzeRun(dir, extra === undefined ? {} : { extraLogText: extra });
+    const extraLogFiles = [saved, logs].filter((file): file is string => file !== undefined);
+    const result = await analyzeRun(dir, { extraLogFiles });
     const out = [...notes, `Wrote ${result.files.join(', ')}`, '', renderSummaryTable(result.summary)];
     process.stdout.write(out.join('\n'));
   },

@@ -135,7 +135,7 @@ test('analyzeRun: invocations.jsonl + a CloudWatch export -> invocations.csv and
     const json = JSON.parse(await readFile(path.join(dir, 'summary.json'), 'utf8')) as Array<Record<string, unknown>>;
     assert.equal(json.length, result.summary.length);
     assert.deepEqual(json[0], JSON.parse(JSON.stringify(result.summary[0])));
-    assert.equal(result.invocations.length, records.length);
+    assert.equal(result.invocationCount, records.length);
 
     // invocations.csv: one row per complete record, in file order, each traceable to its raw record.
     const invocationsText = await readFile(path.join(dir, 'invocations.csv'), 'utf8');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { csvExporter, formatCell, invocationsCsv, summaryCsv } from '../../../harness/analyze/csv.js';
+import { csvExporter, csvRecord, formatCell, invocationsCsv, summaryCsv } from '../../../harness/analyze/csv.js';
 import { INVOCATION_COLUMNS } from '../../../harness/analyze/rows.js';
 import { SUMMARY_COLUMNS, summarize } from '../../../harness/analyze/summary.js';
 import { formatSignificant } from '../../../harness/text/format.js';
@@ -59,4 +59,20 @@ test('any row type can be exported through the same interface', () => {
   const exporter = csvExporter<{ a_ms: number; b: string | null }, 'a_ms' | 'b'>('x.csv', ['b', 'a_ms']);
   assert.equal(exporter.name, 'x.csv');
   assert.equal(exporter.serialize([{ a_ms: 1.23456, b: null }]), 'b,a_ms\n,1.235\n');
+});
+
+test('csvRecord writes what csv-stringify writes with its defaults (quotes only where needed)', async () => {
+  const { stringify } = await import('csv-stringify/sync');
+  const fields = ['plain', 'a,b', 'say "hi"', 'two\nlines', 'cr\ronly', '', ' spaced ', '-1', '=x', 'é€'];
+  assert.equal(csvRecord(fields), stringify([fields]));
+  assert.equal(invocationsCsv.header(), stringify([[...INVOCATION_COLUMNS]]));
+});
+
+test('a CSV written in pieces (header, then batches) is the CSV written at once', () => {
+  const rows = [1, 2, 3].map((i) => invocationRow({ request_id: `r,${i}`, error_type: i === 2 ? 'say "x"' : null }));
+  assert.equal(
+    invocationsCsv.header() + invocationsCsv.body(rows.slice(0, 1)) + invocationsCsv.body(rows.slice(1)),
+    invocationsCsv.serialize(rows),
+  );
+  assert.match(invocationsCsv.serialize(rows), /,"r,1",/);
 });

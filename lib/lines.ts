@@ -1,0 +1,53 @@
+/**
+ * A text file read line by line without holding it: the lines of each chunk as one batch (a generator step per line
+ * would cost more than the work done on most lines). Lines are split on `\n` only and keep any `\r`, so a caller can
+ * tell a CRLF file from an LF one and treat them as it always has.
+ */
+import { isAscii } from 'node:buffer';
+import { createReadStream } from 'node:fs';
+
+export interface LineBatch {
+  /** Complete lines, in file order, without their `\n`. */
+  lines: string[];
+  /** 1-based line number of lines[0]. */
+  firstLineNumber: number;
+  /** True for the file's last batch when it does not end with `\n`: its last line was cut off (a killed writer). */
+  unterminated: boolean;
+}
+
+/** Large reads: the per-chunk overhead vanishes, and 1 MiB of text is nothing to hold. */
+const CHUNK_BYTES = 1 << 20;
+const NEWLINE = 0x0a;
+
+/**
+ * UTF-8 bytes as text. Pure ASCII (the usual log or JSONL) decodes as Latin-1, byte for byte the same text and
+ * several times cheaper than the UTF-8 decoder; anything else goes through it.
+ */
+function decode(bytes: Buffer): string {
+  return bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
+}
+
+/**
+ * The lines of `file`, batch by batch. An empty file yields nothing; a final `\n` does not make an empty line.
+ * Chunks are cut after their last `\n` byte, which never occurs inside a multi-byte UTF-8 character, so a character
+ * split between two reads is decoded whole.
+ */
+export async function* lineBatches(file: string): AsyncGenerator<LineBatch> {
+  const stream = createReadStream(file, { highWaterMark: CHUNK_BYTES });
+  let carry: Buffer = Buffer.alloc(0);
+  let lineNumber = 1;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    const bytes = carry.length === 0 ? chunk : Buffer.concat([carry, chunk]);
+    const end = bytes.lastIndexOf(NEWLINE);
+    if (end === -1) {
+      carry = bytes;
+      continue;
+    }
+    // The bytes after the last `\n` are not a line yet: the next chunk continues them.
+    carry = bytes.subarray(end + 1);
+    const lines = decode(bytes.subarray(0, end)).split('\n');
+    yield { lines, firstLineNumber: lineNumber, unterminated: false };
+    lineNumber += lines.length;
+  }
+  if (carry.length > 0) yield { lines: [decode(carry)], firstLineNumber: lineNumber, unterminated: true };
+}

@@ -26,9 +26,9 @@ test('a cell that times out is recorded as timeouts, stops after two, and the sw
     '--timeout',
     '1',
     '--min-reps',
-    '2',
+    '3',
     '--max-reps',
-    '2',
+    '5',
     '--warmup',
     '0',
     '--out',
@@ -43,11 +43,12 @@ test('a cell that times out is recorded as timeouts, stops after two, and the sw
     .map((l) => JSON.parse(l) as InvocationRecord);
   const small = records.filter((r) => r.memoryMb === 128);
   const large = records.filter((r) => r.memoryMb === 3538);
+  // --max-reps 5 would allow five: the cell stops at two because two failures stop it.
   assert.equal(small.length, 2, 'two failures stop the cell');
   for (const r of small) {
     assert.equal(r.status, 'timeout');
     assert.match(r.reportLine ?? '', /\tStatus: timeout/);
   }
-  assert.equal(large.length, 2);
+  assert.ok(large.length >= 3 && large.length <= 5, `${large.length} reps of the healthy cell`);
   for (const r of large) assert.equal(r.status, 'ok');
 });

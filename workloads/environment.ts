@@ -1,6 +1,6 @@
 /**
  * What the function saw of its execution environment: cores, the cgroup CPU quota, memory size.
- * Lambda's visible cores differ from its CPU share (harness/lambda/README.md, "Memory and CPU"), so both are reported.
+ * Lambda's visible cores differ from its CPU share (harness/lambda/README.md "Visible cores"), so both are reported.
  */
 import os from 'node:os';
 import path from 'node:path';

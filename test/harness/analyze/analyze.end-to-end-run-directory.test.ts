@@ -17,7 +17,7 @@ import {
   workloadResponse,
 } from '../../support/report-fixtures.js';
 
-// 3538 MB = 2 vCPUs (harness/lambda/README.md "Memory and CPU"), 2 visible cores.
+// 3538 MB = 2 vCPUs (harness/lambda/README.md "Memory and CPU"); the fixture function reports 2 visible cores.
 const MEMORY = 3538;
 const GB = MEMORY / 1024;
 const base = { memoryMb: MEMORY, functionName: 'vcpu-bench-3538' } as const;

@@ -4,14 +4,11 @@
  * Goals (issue "Foundation"): >= 1.9x at 2 workers on a 2-core host; warm pool overhead <= 2 ms.
  */
 import os from 'node:os';
+import { median as medianOrNull } from '../harness/statistics/statistics.js';
 import { handler, shutdownPools } from '../workloads/handler.js';
 
 type Mode = 'sequential' | 'worker_threads' | 'child_process';
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
+const median = (xs: number[]) => medianOrNull(xs) ?? Number.NaN;
 
 async function timeCalls(mode: Mode, workers: number, items: number, cost: number, reps: number): Promise<number> {
   const event = { mode, workers, items, algorithm: 'pbkdf2', cost, seed: 'bench' };

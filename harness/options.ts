@@ -689,3 +689,44 @@ export const EMULATOR_OPTION_TABLE: OptionTable<EmulatorServeOptions> = [
 export function resolveEmulatorOptions(argv: Record<string, unknown>): EmulatorServeOptions {
   return resolveTable(EMULATOR_OPTION_TABLE, argv).options;
 }
+
+// ---------- the `recommend` command's options ----------
+
+/** How `recommend` ranks configurations (harness/analyze/recommend.ts). */
+export const STRATEGIES = ['cost', 'speed', 'balanced'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+
+export interface RecommendFlags {
+  strategy: Strategy;
+  /** Only configurations whose median Duration is at most this; null for no limit. */
+  maxDurationMs: number | null;
+}
+
+const RECOMMEND_GROUP = 'Recommendation:';
+
+export const RECOMMEND_OPTION_TABLE: OptionTable<RecommendFlags> = [
+  {
+    flag: 'strategy',
+    key: 'strategy',
+    group: RECOMMEND_GROUP,
+    describe:
+      'What the pick minimises: cost (USD per 1,000 items, then Duration), speed (median Duration, then cost) or balanced (half cost, half Duration, each over its largest value among the candidates). Allowed: cost, speed, balanced',
+    defaultDescription: 'balanced',
+    parse: choice(STRATEGIES),
+    fallback: () => 'balanced',
+  },
+  {
+    flag: 'max-duration-ms',
+    key: 'maxDurationMs',
+    group: RECOMMEND_GROUP,
+    describe:
+      'Only consider configurations whose median warm Duration is at most this many ms. Allowed: a number above 0',
+    defaultDescription: 'no limit',
+    parse: decimal(0.001, Number.MAX_SAFE_INTEGER, 'must be a number above 0 (ms)'),
+    fallback: () => null,
+  },
+];
+
+export function resolveRecommendOptions(argv: Record<string, unknown>): RecommendFlags {
+  return resolveTable(RECOMMEND_OPTION_TABLE, argv).options;
+}

@@ -24,13 +24,17 @@ import {
 } from '../lambda/report-line.js';
 import { INVOCATIONS_FILE, type InvocationRecord, parseInvocationsJsonl, readInvocationsJsonl } from '../run/record.js';
 import { RUN_FILE } from '../run/run-dir.js';
+import { type AmdahlRow, amdahlCsv, amdahlRows } from './amdahl.js';
 import { invocationsCsv, summaryCsv } from './csv.js';
 import type { Exporter } from './exporter.js';
 import { summaryJson } from './json.js';
 import { logLineBatches } from './log-files.js';
+import { type Recommendation, type RecommendOptions, recommend } from './recommend.js';
 import { carriedReports, type InvocationRow, reportsWanted, toInvocationRow } from './rows.js';
+import { type ScalingRow, scalingCsv, scalingRows } from './scaling.js';
 import { type SummaryInput, type SummaryRow, summarize, summaryInput } from './summary.js';
 import { summaryMarkdown } from './table.js';
+import { vcpuCsv, vcpuRows } from './vcpu.js';
 
 export interface AnalyzeOptions {
   /** Saved logs holding more REPORT lines, as text: a CloudWatch export (text or FilterLogEvents JSON), a docker log. */
@@ -43,6 +47,9 @@ export interface AnalyzeResult {
   /** Rows written to invocations.csv: one per record. */
   invocationCount: number;
   summary: SummaryRow[];
+  scaling: ScalingRow[];
+  amdahl: AmdahlRow[];
+  recommendations: Recommendation[];
   /** The files written, absolute. */
   files: string[];
 }
@@ -279,13 +286,23 @@ export async function analyzeRun(runDir: string, opts: AnalyzeOptions = {}): Pro
     if (errnoCode(error) === null) throw error;
     throw new RunDirError(`${errorPath(error) ?? jsonl}: cannot be read (${errorReason(error)})`, { cause: error });
   }
-  const summary = summarize(sink.summaryInputs, { hostCores: await emulatedHostCores(dir) });
+  const hostCores = await emulatedHostCores(dir);
+  const summary = summarize(sink.summaryInputs, { hostCores });
   await sink.commit();
+  const scaling = scalingRows(summary);
+  const amdahl = amdahlRows(summary, sink.summaryInputs);
+  const recommendations = recommend(summary, DEFAULT_RECOMMEND_OPTIONS);
   const files = [
     sink.file,
     await writeExport(dir, summaryCsv, summary),
     await writeExport(dir, summaryJson, summary),
     await writeExport(dir, summaryMarkdown, summary),
+    await writeExport(dir, scalingCsv, scaling),
+    await writeExport(dir, vcpuCsv, vcpuRows(summary, { hostCores })),
+    await writeExport(dir, amdahlCsv, amdahl),
   ];
-  return { invocationCount: sink.summaryInputs.length, summary, files };
+  return { invocationCount: sink.summaryInputs.length, summary, scaling, amdahl, recommendations, files };
 }
+
+/** What `analyze` and `bench` recommend by: balanced, no limit on Duration (`recommend` takes both as flags). */
+export const DEFAULT_RECOMMEND_OPTIONS: RecommendOptions = { strategy: 'balanced', maxDurationMs: null };

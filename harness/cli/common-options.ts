@@ -7,6 +7,7 @@ import type { Argv, Options } from 'yargs';
 import {
   OPTION_GROUPS,
   type OptionTable,
+  RECOMMEND_OPTION_TABLE,
   RUN_CONTROL_OPTION_TABLE,
   SWEEP_OPTION_TABLE,
   TARGET_OPTION_TABLE,
@@ -53,4 +54,9 @@ export function withTargetOptions<T>(y: Argv<T>) {
 export function withMeasureOptions<T>(y: Argv<T>, which: 'role' | 'role-and-resume') {
   const table = RUN_CONTROL_OPTION_TABLE.filter((spec) => which === 'role-and-resume' || spec.key === 'role');
   return withSweepOptions(y).options(yargsOptions(table));
+}
+
+/** Register --strategy and --max-duration-ms (the `recommend` command). */
+export function withRecommendOptions<T>(y: Argv<T>) {
+  return y.options(yargsOptions(RECOMMEND_OPTION_TABLE));
 }

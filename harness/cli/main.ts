@@ -14,6 +14,7 @@ const COMMANDS: readonly CliCommand[] = [
   command((await import('./commands/run.js')).runCommand),
   command((await import('./commands/bench.js')).benchCommand),
   command((await import('./commands/analyze.js')).analyzeCommand),
+  command((await import('./commands/recommend.js')).recommendCommand),
   command((await import('./commands/cleanup.js')).cleanupCommand),
   command((await import('./commands/emulator.js')).emulatorCommand),
 ];

@@ -13,6 +13,7 @@ import {
   quantile as ssQuantile,
   sampleStandardDeviation as ssSampleStdev,
 } from 'simple-statistics';
+import { seededRandom } from './random.js';
 
 export function median(samples: readonly number[]): number | null {
   return samples.length === 0 ? null : ssMedian(samples);
@@ -132,4 +133,60 @@ export function repetitionsDone(samples: readonly number[], policy: RepetitionPo
   const m = median(samples);
   if (ci === null || m === null) return false;
   return (ci.high - ci.low) / 2 <= policy.ciFraction * m;
+}
+
+/**
+ * The median of one bootstrap resample of a sorted sample: n draws with replacement, by index. Counting how often
+ * each index is drawn and walking the counts finds the middle order statistics in O(n), without sorting the
+ * resample (the sample is sorted, so the k-th smallest drawn index holds the k-th smallest drawn value).
+ */
+export function resampledMedian(sorted: readonly number[], random: () => number): number | null {
+  const n = sorted.length;
+  if (n === 0) return null;
+  const counts = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const index = Math.floor(random() * n);
+    counts[index] = (counts[index] ?? 0) + 1;
+  }
+  // 0-based ranks of the middle: one for odd n, the two whose mean is the median for even n.
+  const lowRank = Math.floor((n - 1) / 2);
+  const highRank = Math.floor(n / 2);
+  let seen = 0;
+  let low: number | null = null;
+  for (let index = 0; index < n; index++) {
+    seen += counts[index] ?? 0;
+    if (low === null && seen > lowRank) low = sorted[index] ?? null;
+    if (seen > highRank) return low === null ? null : (low + (sorted[index] ?? low)) / 2;
+  }
+  return null;
+}
+
+export interface BootstrapOptions {
+  /** Replicates drawn. */
+  resamples: number;
+  /** Seed of harness/statistics/random.ts seededRandom: the same seed gives the same interval. */
+  seed: number;
+  /** Coverage of the percentile interval, e.g. 0.95. */
+  level: number;
+}
+
+/**
+ * A seeded percentile bootstrap interval: `replicate` computes the statistic on one resample (drawing from the
+ * random source it is given); the interval is the (1 - level) / 2 and (1 + level) / 2 type-7 quantiles of the
+ * replicates that exist. Null when none does.
+ */
+export function bootstrapInterval(
+  replicate: (random: () => number) => number | null,
+  o: BootstrapOptions,
+): { low: number; high: number; replicates: number } | null {
+  const random = seededRandom(o.seed);
+  const values: number[] = [];
+  for (let b = 0; b < o.resamples; b++) {
+    const value = replicate(random);
+    if (value !== null && Number.isFinite(value)) values.push(value);
+  }
+  if (values.length === 0) return null;
+  const low = quantile(values, (1 - o.level) / 2);
+  const high = quantile(values, (1 + o.level) / 2);
+  return low === null || high === null ? null : { low, high, replicates: values.length };
 }

@@ -10,6 +10,8 @@ import type { Argv, CommandModule } from 'yargs';
 import { errorReason, isNotFound } from '../../../lib/fs.js';
 import { analyzeRun } from '../../analyze/analyze.js';
 import { CLOUDWATCH_REPORTS_FILE, saveRunReportLines } from '../../analyze/cloudwatch.js';
+import { renderRecommendation } from '../../analyze/recommend.js';
+import { renderKneeTable } from '../../analyze/scaling.js';
 import { renderSummaryTable } from '../../analyze/table.js';
 import { ConfigError, RunDirError } from '../../errors.js';
 import { resolveTargetOptions, type TargetOptions } from '../../options.js';
@@ -20,7 +22,7 @@ import { withTargetOptions } from '../common-options.js';
 const GROUP_LOGS = 'More REPORT lines:';
 
 /** The run directory, absolute; a ConfigError when it is not there, before anything is read or written. */
-async function runDirectory(value: unknown): Promise<string> {
+export async function runDirectory(value: unknown): Promise<string> {
   if (typeof value !== 'string' || value.trim() === '') {
     throw new ConfigError(`<run-dir> ${String(value)}: must be one directory path, e.g. results/<run-id>`);
   }
@@ -124,7 +126,7 @@ const builder = (y: Argv<object>) =>
       'with REPORT lines fetched from CloudWatch Logs',
     )
     .epilogue(
-      `Writes invocations.csv, summary.csv, summary.json and summary.md into <run-dir>. REPORT lines come from the run's records, then <run-dir>/${CLOUDWATCH_REPORTS_FILE} when an earlier --cloudwatch saved one, then --logs.`,
+      `Writes invocations.csv, summary.csv, summary.json, summary.md, scaling.csv (the knee table), vcpu.csv (Duration against vCPU count) and amdahl.csv (serial fraction fits) into <run-dir>, and prints the summary, the knee table and a balanced recommendation (vcpu-bench recommend for other strategies). It reads invocations.jsonl and the logs line by line. REPORT lines come from the run's records, then <run-dir>/${CLOUDWATCH_REPORTS_FILE} when an earlier --cloudwatch saved one, then --logs.`,
     );
 
 type AnalyzeArgs = ReturnType<typeof builder> extends Argv<infer U> ? U : never;
@@ -132,7 +134,7 @@ type AnalyzeArgs = ReturnType<typeof builder> extends Argv<infer U> ? U : never;
 export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
   command: 'analyze <run-dir>',
   describe:
-    "Turn a run's invocations into invocations.csv, summary.csv, summary.json, summary.md and a summary table (--cloudwatch: with REPORT lines from CloudWatch Logs)",
+    "Turn a run's invocations into invocations.csv, summary.csv, summary.json, summary.md, scaling.csv, vcpu.csv and amdahl.csv; print the summary table, the knee table and a recommendation (--cloudwatch: with REPORT lines from CloudWatch Logs)",
   builder,
   handler: async (argv) => {
     // Everything the user can get wrong is checked before the run directory is touched.
@@ -158,7 +160,14 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
     }
     const extraLogFiles = [saved, logs].filter((file): file is string => file !== undefined);
     const result = await analyzeRun(dir, { extraLogFiles });
-    const out = [...notes, `Wrote ${result.files.join(', ')}`, '', renderSummaryTable(result.summary)];
+    const out = [
+      ...notes,
+      `Wrote ${result.files.join(', ')}`,
+      '',
+      renderSummaryTable(result.summary),
+      renderKneeTable(result.scaling),
+      renderRecommendation(result.recommendations),
+    ];
     process.stdout.write(out.join('\n'));
   },
 };

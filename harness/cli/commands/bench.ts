@@ -1,5 +1,7 @@
 /** `vcpu-bench bench`: plan -> deploy -> run -> analyze, then the summary table. What `npm run bench` runs. */
 import type { Argv, CommandModule } from 'yargs';
+import { renderRecommendation } from '../../analyze/recommend.js';
+import { renderKneeTable } from '../../analyze/scaling.js';
 import { renderSummaryTable } from '../../analyze/table.js';
 import { MB_PER_VCPU, memoryForVcpus } from '../../lambda/platform.js';
 import { analyzeStep, fetchFanOutReports, oversubscriptionWarning } from '../../pipeline.js';
@@ -27,6 +29,7 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       await fetchFanOutReports(session, runDir);
       const analysis = await analyzeStep(runDir);
       process.stdout.write(`\n${renderSummaryTable(analysis.summary)}\n`);
+      process.stdout.write(`${renderKneeTable(analysis.scaling)}\n${renderRecommendation(analysis.recommendations)}`);
       process.stdout.write(`\nCSVs: ${analysis.files.join(', ')}\n`);
       const warning = oversubscriptionWarning(runDir);
       if (warning) process.stderr.write(`\n${warning}\n`);

@@ -25,6 +25,8 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { analyzeInMemory, emulatedHostCores } from '../harness/analyze/analyze.js';
+import { invocationsCsv, summaryCsv } from '../harness/analyze/csv.js';
 import { reportLine } from '../harness/lambda/log-format.js';
 import { billedDurationMs } from '../harness/lambda/pricing.js';
 import { parseReportLine } from '../harness/lambda/report-line.js';
@@ -378,6 +380,25 @@ try {
         `goal ${scenario.goal.toLocaleString('en-US')} ${scenario.unit}: ${verdict(rate >= scenario.goal)}; peak ${current.peakMb.toFixed(0)} MB (goal <= ${GOALS.peakMb} MB at 1M lines): ${verdict(current.peakMb <= GOALS.peakMb)}`,
       );
     }
+    // This revision's streaming output against its own in-memory path (analyzeInMemory) on the same input: the
+    // baseline's invocations.csv may have other columns (the record format grows), this comparison never does.
+    const ownDir = dirs[dirs.length - 1];
+    if (ownDir) {
+      const jsonlFile = path.join(ownDir, 'invocations.jsonl');
+      const logText =
+        scenario.args[0] === '--logs' && scenario.args[1] ? readFileSync(scenario.args[1], 'utf8') : undefined;
+      const reference = analyzeInMemory(readFileSync(jsonlFile, 'utf8'), jsonlFile, {
+        ...(logText === undefined ? {} : { extraLogText: logText }),
+        hostCores: await emulatedHostCores(ownDir),
+      });
+      for (const [exporter, rows] of [
+        [invocationsCsv, reference.invocations],
+        [summaryCsv, reference.summary],
+      ] as const) {
+        const same = readFileSync(path.join(ownDir, exporter.name), 'utf8') === exporter.serialize(rows as never[]);
+        console.log(`${exporter.name}: ${same ? 'byte-identical to' : 'DIFFERS from'} this revision's in-memory path`);
+      }
+    }
     const baseline = analyzers.length > 1 ? medians[0] : undefined;
     if (baseline && current) {
       console.log(
@@ -388,7 +409,9 @@ try {
       if (dirA && dirB) {
         for (const csv of ['invocations.csv', 'summary.csv']) {
           const same = sameBytes(path.join(dirA, csv), path.join(dirB, csv));
-          console.log(`${csv}: ${same ? 'byte-identical to the baseline' : 'DIFFERS from the baseline'}`);
+          console.log(
+            `${csv}: ${same ? 'byte-identical to the baseline' : 'differs from the baseline (compare the columns: the record format may have grown since)'}`,
+          );
         }
       }
     }

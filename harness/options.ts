@@ -639,6 +639,7 @@ export interface EmulatorServeOptions {
   host: string;
   concurrency: number;
   keepAliveS: number;
+  requireAuth: boolean;
 }
 
 export const PORT_RULE: IntegerRule = { min: 0, max: 65_535 };
@@ -661,7 +662,7 @@ export const EMULATOR_OPTION_TABLE: OptionTable<EmulatorServeOptions> = [
     key: 'host',
     group: EMULATOR_GROUP,
     describe:
-      'Address to listen on; 0.0.0.0 makes it reachable from other machines (it checks no credentials). Allowed: a host name or IP address',
+      'Address to listen on; 0.0.0.0 makes it reachable from other machines (add --require-auth: without it anyone who reaches the port can run code here). Allowed: a host name or IP address',
     defaultDescription: EMULATOR_DEFAULTS.host,
     parse: matching(HOST_PATTERN, 'must be a host name or IP address of this machine, e.g. 127.0.0.1 or 0.0.0.0'),
     fallback: () => EMULATOR_DEFAULTS.host,
@@ -683,6 +684,17 @@ export const EMULATOR_OPTION_TABLE: OptionTable<EmulatorServeOptions> = [
     defaultDescription: String(EMULATOR_DEFAULTS.keepAliveS),
     parse: integer(KEEP_ALIVE_RULE),
     fallback: () => EMULATOR_DEFAULTS.keepAliveS,
+  },
+  {
+    flag: 'require-auth',
+    key: 'requireAuth',
+    group: EMULATOR_GROUP,
+    describe:
+      'Refuse every request not signed (AWS Signature V4) with the access key the emulator prints at start, as AWS refuses unsigned requests',
+    defaultDescription: 'false',
+    boolean: true,
+    parse: boolean,
+    fallback: () => false,
   },
 ];
 

@@ -4,16 +4,20 @@
  * invocations and print real REPORT lines. Start it in-process with `startEmulator()` or from the CLI (`emulator`).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { LIMITS } from '../../harness/lambda/platform.js';
-import { ApiError, invalid, throttled } from './api-error.js';
+import { ApiError, throttled } from './api-error.js';
 import { ExecutionEnvironment, type InvocationOutcome } from './environment.js';
 import type { Executor } from './executor.js';
 import { ACCOUNT_ID, type FunctionRecord, FunctionRegistry } from './functions.js';
+import { readBodyCapped } from './http/body.js';
+import { requestGuard } from './http/guard.js';
+import { bodyLimit, matchRoute, sendError, sendReply } from './http/router.js';
+import { type AccessKey, newAccessKey, verifySignature } from './http/sigv4.js';
+import { LAMBDA_ROUTES, LambdaApi } from './lambda-api.js';
 import { LogStore } from './logs.js';
 import { ProcessExecutor } from './process-executor.js';
 
@@ -36,6 +40,13 @@ export interface EmulatorOptions {
   keepAliveS?: number;
   region?: string;
   executor?: Executor;
+  /**
+   * Refuse every request not signed (SigV4) with the access key the emulator makes at start (`accessKey`), as AWS
+   * refuses unsigned requests. Without it any local client may call it, with any credentials.
+   */
+  requireAuth?: boolean;
+  /** Host names clients may use for the emulator besides localhost and its own addresses. */
+  allowedHosts?: string[];
 }
 
 export interface EmulatorStatus {
@@ -52,6 +63,8 @@ export interface EmulatorStatus {
     frozen: boolean;
     cpuQuota: number | null;
     pid: number | null;
+    /** `127.0.0.1:<port>` of its Runtime API (which answers only its own runtime). */
+    runtimeApi: string | null;
   }>;
   /** Sum of the CPU quotas of the environments not frozen, over the host's cores: above 1 the host is oversubscribed. */
   oversubscription: number;
@@ -63,9 +76,17 @@ export class Emulator {
   readonly region: string;
   readonly concurrency: number;
   readonly keepAliveS: number;
-  private readonly registry: FunctionRegistry;
+  readonly registry: FunctionRegistry;
+  /** The key requests must be signed with under `requireAuth`; null when any credentials will do. */
+  readonly accessKey: AccessKey | null;
+  private readonly api = new LambdaApi(this);
+  private readonly allowedHosts: string[];
+  private guard: (req: http.IncomingMessage) => void = () => {
+    throw new ApiError(503, 'ServiceException', 'The emulator is not listening yet');
+  };
   private readonly environments = new Set<ExecutionEnvironment>();
   private readonly workDir: string;
+  readonly scratchRoot: string;
   private server: http.Server | null = null;
   private reaper: NodeJS.Timeout | null = null;
   private busy = 0;
@@ -77,14 +98,21 @@ export class Emulator {
     this.concurrency = options.concurrency ?? EMULATOR_DEFAULTS.concurrency;
     this.keepAliveS = options.keepAliveS ?? EMULATOR_DEFAULTS.keepAliveS;
     this.executor = options.executor ?? new ProcessExecutor();
+    this.accessKey = options.requireAuth ? newAccessKey() : null;
+    this.allowedHosts = options.allowedHosts ?? [];
     this.logs = new LogStore(this.region, ACCOUNT_ID);
-    this.workDir = mkdtempSync(path.join(os.tmpdir(), 'vcpu-bench-emulator-'));
+    // Named with this process's id, so an emulator that starts can tell what a dead one left behind.
+    this.workDir = mkdtempSync(path.join(os.tmpdir(), `vcpu-bench-emulator-${process.pid}-`));
+    // Traversable (not listable) by the unprivileged user environments may run as: they read their code below it.
+    chmodSync(this.workDir, 0o711);
+    this.scratchRoot = path.join(this.workDir, 'envs');
+    mkdirSync(this.scratchRoot, { mode: 0o711 });
     this.registry = new FunctionRegistry(this.region, path.join(this.workDir, 'code'), (fn) => this.retire(fn));
   }
 
   async listen(port = 0, host = '127.0.0.1'): Promise<string> {
     this.server = http.createServer((req, res) => {
-      this.route(req, res).catch((error: unknown) => this.sendError(res, error));
+      this.onRequest(req, res);
     });
     this.server.keepAliveTimeout = 5_000;
     await new Promise<void>((resolve, reject) => {
@@ -93,9 +121,14 @@ export class Emulator {
     });
     const address = this.server.address() as AddressInfo;
     this.endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+    this.guard = requestGuard({ port: address.port, listenHost: host, extraNames: this.allowedHosts });
     this.reaper = setInterval(() => this.reap(), 1000);
     this.reaper.unref();
     return this.endpoint;
+  }
+
+  get cpuEnforced(): boolean {
+    return this.executor.cpuEnforced;
   }
 
   status(): EmulatorStatus {
@@ -113,6 +146,7 @@ export class Emulator {
         frozen: e.frozen,
         cpuQuota: e.cpuQuota,
         pid: e.pid,
+        runtimeApi: e.runtimeApi,
       })),
       oversubscription: this.oversubscription(),
     };
@@ -189,6 +223,7 @@ export class Emulator {
         codeDir: fn.codeDir,
         logFormat: fn.logFormat,
         environment: fn.environment,
+        ephemeralStorageMb: fn.ephemeralStorageMb,
         generation: fn.generation,
       },
       this,
@@ -242,7 +277,7 @@ export class Emulator {
   }
 
   /** Event invocations: accepted at once, run in the background, retried while throttled (as Lambda's queue does). */
-  private invokeAsync(name: string, payload: string): void {
+  invokeAsync(name: string, payload: string): void {
     const run = async () => {
       for (let attempt = 0; attempt < 20; attempt++) {
         try {
@@ -260,271 +295,31 @@ export class Emulator {
 
   // ---------- HTTP ----------
 
-  private async route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const body = await readBody(req);
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://emulator');
-    const target = req.headers['x-amz-target'];
-    if (typeof target === 'string' && target.startsWith('Logs_20140328.')) {
-      return this.logsApi(target.slice('Logs_20140328.'.length), body, res);
-    }
-    const method = req.method ?? 'GET';
-    const p = url.pathname;
-    let m: RegExpExecArray | null;
-    if (p === '/vcpu-bench/status' && method === 'GET') return sendJson(res, 200, this.status());
-    m = /^\/vcpu-bench\/code\/([^/]+)$/.exec(p);
-    if (m && method === 'GET') {
-      // GetFunction's Code.Location: the deployment package, as AWS serves it from a presigned URL.
-      const zip = readFileSync(`${this.registry.get(m[1]).codeDir}.zip`);
-      res.writeHead(200, { 'content-type': 'application/zip', 'content-length': zip.length }).end(zip);
-      return;
-    }
-    if (p === '/2016-08-19/account-settings' || p === '/2016-08-19/account-settings/') {
-      return sendJson(res, 200, this.accountSettings());
-    }
-    if ((p === '/2015-03-31/functions' || p === '/2015-03-31/functions/') && method === 'POST') {
-      const fn = this.registry.create(parseJson(body));
-      return sendJson(res, 201, this.registry.configuration(fn));
-    }
-    if ((p === '/2015-03-31/functions' || p === '/2015-03-31/functions/') && method === 'GET') {
-      return sendJson(res, 200, this.listFunctions(url.searchParams));
-    }
-    m = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/.exec(p);
-    if (m && method === 'POST') {
-      return this.invokeApi(m[1] as string, req, body, res);
-    }
-    m = /^\/2015-03-31\/functions\/([^/]+)\/configuration\/?$/.exec(p);
-    if (m) {
-      if (method === 'GET') return sendJson(res, 200, this.registry.configuration(this.registry.get(m[1])));
-      if (method === 'PUT')
-        return sendJson(
-          res,
-          200,
-          this.registry.configuration(this.registry.updateConfiguration(m[1], parseJson(body))),
-        );
-    }
-    m = /^\/2015-03-31\/functions\/([^/]+)\/code\/?$/.exec(p);
-    if (m && method === 'PUT') {
-      return sendJson(res, 200, this.registry.configuration(this.registry.updateCode(m[1], parseJson(body))));
-    }
-    m = /^\/2015-03-31\/functions\/([^/]+)\/?$/.exec(p);
-    if (m) {
-      if (method === 'GET') {
-        const fn = this.registry.get(m[1]);
-        return sendJson(res, 200, {
-          Configuration: this.registry.configuration(fn),
-          Code: { RepositoryType: 'S3', Location: `${this.endpoint}/vcpu-bench/code/${encodeURIComponent(fn.name)}` },
-          Tags: fn.tags,
-        });
-      }
-      if (method === 'DELETE') {
-        this.registry.delete(m[1]);
-        res.writeHead(204).end();
-        return;
-      }
-    }
-    m = /^\/2017-03-31\/tags\/(.+)$/.exec(p);
-    if (m) {
-      const fn = this.registry.byArn(m[1]);
-      if (method === 'GET') return sendJson(res, 200, { Tags: fn.tags });
-      if (method === 'POST') {
-        const tags = (parseJson(body).Tags ?? {}) as Record<string, unknown>;
-        for (const [k, v] of Object.entries(tags)) fn.tags[k] = String(v);
-        res.writeHead(204).end();
-        return;
-      }
-      if (method === 'DELETE') {
-        for (const key of url.searchParams.getAll('tagKeys')) delete fn.tags[key];
-        res.writeHead(204).end();
-        return;
-      }
-    }
-    throw new ApiError(404, 'UnknownOperationException', `The local emulator does not implement ${method} ${p}`);
-  }
-
-  private accountSettings(): Record<string, unknown> {
-    const functions = this.registry.list();
-    return {
-      AccountLimit: {
-        TotalCodeSize: 80_530_636_800,
-        CodeSizeUnzipped: 262_144_000,
-        CodeSizeZipped: 52_428_800,
-        ConcurrentExecutions: this.concurrency,
-        UnreservedConcurrentExecutions: this.concurrency,
-      },
-      AccountUsage: { TotalCodeSize: functions.reduce((n, f) => n + f.codeSize, 0), FunctionCount: functions.length },
-    };
-  }
-
-  private listFunctions(params: URLSearchParams): Record<string, unknown> {
-    const all = this.registry.list();
-    const maxItems = params.has('MaxItems') ? Number(params.get('MaxItems')) : 50;
-    if (!Number.isInteger(maxItems) || maxItems < 1 || maxItems > 10_000) {
+    this.guard(req);
+    const match = matchRoute(LAMBDA_ROUTES, req.method ?? 'GET', url.pathname);
+    if (!match) {
       throw new ApiError(
-        400,
-        'ValidationException',
-        `1 validation error detected: Value '${params.get('MaxItems')}' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 10000`,
+        404,
+        'UnknownOperationException',
+        `The local emulator does not implement ${req.method} ${url.pathname}`,
       );
     }
-    const marker = params.get('Marker');
-    let start = 0;
-    if (marker) {
-      start = Number(Buffer.from(marker, 'base64url').toString('utf8'));
-      if (!Number.isInteger(start) || start < 0) throw invalid('Invalid Marker');
-    }
-    const page = all.slice(start, start + maxItems);
-    return {
-      Functions: page.map((fn) => this.registry.configuration(fn)),
-      ...(start + maxItems < all.length
-        ? { NextMarker: Buffer.from(String(start + maxItems)).toString('base64url') }
-        : {}),
-    };
+    const { limitBytes, tooLarge } = bodyLimit(match.route, req);
+    const body = await readBodyCapped(req, limitBytes, tooLarge);
+    if (this.accessKey && !match.route.unsigned) await verifySignature(req, body, this.accessKey);
+    sendReply(res, await match.route.handle(this.api, { req, url, params: match.params, body }));
   }
 
-  private async invokeApi(
-    name: string,
-    req: http.IncomingMessage,
-    body: Buffer,
-    res: http.ServerResponse,
-  ): Promise<void> {
-    const type = String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse');
-    const logType = String(req.headers['x-amz-log-type'] ?? 'None');
-    if (!['RequestResponse', 'Event', 'DryRun'].includes(type)) {
-      throw invalid(`X-Amz-Invocation-Type ${type}: must be one of RequestResponse, Event, DryRun`);
-    }
-    const fn = this.registry.get(name);
-    const payload = body.length > 0 ? body.toString('utf8') : '{}';
-    if (body.length > 0) {
-      try {
-        JSON.parse(payload);
-      } catch {
-        throw new ApiError(
-          400,
-          'InvalidRequestContentException',
-          'Could not parse request body into json: Unexpected character',
-        );
-      }
-    }
-    const requestId = randomUUID();
-    if (type === 'DryRun') {
-      res.writeHead(204, { 'x-amzn-requestid': requestId }).end();
-      return;
-    }
-    if (type === 'Event') {
-      if (body.length > LIMITS.asyncRequestBytes)
-        throw new ApiError(
-          413,
-          'RequestTooLargeException',
-          'Request must be smaller than 1048576 bytes for the InvokeAsync operation',
-        );
-      this.invokeAsync(fn.name, payload);
-      res.writeHead(202, { 'x-amzn-requestid': requestId, 'content-length': 0 }).end();
-      return;
-    }
-    if (body.length > LIMITS.syncRequestBytes)
-      throw new ApiError(
-        413,
-        'RequestTooLargeException',
-        'Request must be smaller than 6291456 bytes for the Invoke operation',
-      );
-    const outcome = await this.invoke(fn.name, payload);
-    const out = Buffer.from(outcome.body);
-    const headers: Record<string, string | number> = {
-      'content-type': 'application/json',
-      'content-length': out.length,
-      'x-amzn-requestid': outcome.requestId,
-      'x-amz-executed-version': '$LATEST',
-      // Not AWS's: what the emulator knows about the measurement, for the harness to record.
-      'x-vcpu-bench-cpu-enforced': String(this.executor.cpuEnforced),
-      'x-vcpu-bench-oversubscription': outcome.oversubscription.toFixed(3),
-    };
-    if (outcome.functionError) headers['x-amz-function-error'] = outcome.functionError;
-    if (logType === 'Tail') headers['x-amz-log-result'] = tailOf(outcome.logLines);
-    res.writeHead(200, headers);
-    res.end(out);
-  }
-
-  private logsApi(operation: string, body: Buffer, res: http.ServerResponse): void {
-    const input = parseJson(body);
-    const handlers: Record<string, () => unknown> = {
-      FilterLogEvents: () => this.logs.filterLogEvents(input),
-      GetLogEvents: () => this.logs.getLogEvents(input),
-      DescribeLogGroups: () => this.logs.describeLogGroups(input),
-      DescribeLogStreams: () => this.logs.describeLogStreams(input),
-      DeleteLogGroup: () => this.logs.deleteGroup(input),
-    };
-    const handler = handlers[operation];
-    if (!handler)
-      throw new ApiError(400, 'UnknownOperationException', `The local emulator does not implement Logs ${operation}`);
-    const result = handler();
-    const text = JSON.stringify(result);
-    res.writeHead(200, {
-      'content-type': 'application/x-amz-json-1.1',
-      'content-length': Buffer.byteLength(text),
-      'x-amzn-requestid': randomUUID(),
+  private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    this.handle(req, res).catch((error: unknown) => {
+      // A request refused before its body was read: close the connection rather than read the rest.
+      if (!req.readableEnded) res.setHeader('connection', 'close');
+      const logsProtocol = typeof req.headers['x-amz-target'] === 'string';
+      sendError(res, error, logsProtocol ? 'application/x-amz-json-1.1' : 'application/json');
     });
-    res.end(text);
   }
-
-  private sendError(res: http.ServerResponse, error: unknown): void {
-    if (res.headersSent) {
-      res.destroy();
-      return;
-    }
-    const apiError =
-      error instanceof ApiError
-        ? error
-        : new ApiError(500, 'ServiceException', error instanceof Error ? error.message : String(error));
-    const text = JSON.stringify({
-      Type: apiError.status >= 500 ? 'Service' : 'User',
-      message: apiError.message,
-      __type: apiError.type,
-      ...apiError.extra,
-    });
-    res.writeHead(apiError.status, {
-      'content-type': 'application/json',
-      'content-length': Buffer.byteLength(text),
-      'x-amzn-errortype': apiError.type,
-      'x-amzn-requestid': randomUUID(),
-    });
-    res.end(text);
-  }
-}
-
-function readBody(req: http.IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-function parseJson(body: Buffer): Record<string, unknown> {
-  if (body.length === 0) return {};
-  try {
-    const parsed = JSON.parse(body.toString('utf8')) as unknown;
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
-      return parsed as Record<string, unknown>;
-  } catch {
-    // fall through
-  }
-  throw new ApiError(400, 'InvalidRequestContentException', 'Could not parse request body into json');
-}
-
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-    'x-amzn-requestid': randomUUID(),
-  });
-  res.end(text);
-}
-
-/** The last 4 KB of the invocation's log, base64 (harness/lambda/README.md "Invoke API"). */
-function tailOf(lines: string[]): string {
-  const text = Buffer.from(`${lines.join('\n')}\n`);
-  return text.subarray(Math.max(0, text.length - LIMITS.logTailBytes)).toString('base64');
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {

@@ -3,9 +3,11 @@
  * process, the invocation it is serving, its freeze between invocations, its log stream, and the REPORT figures it
  * measures: Duration from dispatch to the posted response, Init Duration from process start to the first `next`.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import {
   endLine,
   type InvocationStatus,
@@ -34,6 +36,8 @@ export interface EnvFunctionView {
   codeDir: string;
   logFormat: 'Text' | 'JSON';
   environment: Record<string, string>;
+  /** EphemeralStorage.Size: the environment's /tmp, MB. */
+  ephemeralStorageMb: number;
   generation: number;
 }
 
@@ -69,6 +73,10 @@ export interface EnvironmentHost {
   readonly region: string;
   /** Endpoint of the emulator's Lambda API, for AWS_ENDPOINT_URL_LAMBDA (fan_out invokes itself through it). */
   readonly endpoint: string;
+  /** Where environments keep their private directories (EnvSpec.scratchDir). */
+  readonly scratchRoot: string;
+  /** The key the emulator requires requests to be signed with, if any: the function's credentials, as its role's. */
+  readonly accessKey: { accessKeyId: string; secretAccessKey: string } | null;
   oversubscription(): number;
   /** Called when an environment starts running: every invocation in flight notes the host's new load. */
   notePressure(): void;
@@ -99,6 +107,8 @@ export class ExecutionEnvironment {
   private pending: Pending | null = null;
   private readonly initWaiters: Array<() => void> = [];
   private lineBuffers = { stdout: '', stderr: '' };
+  /** Only the runtime this environment started knows it (see EnvSpec.runtimeToken). */
+  private readonly runtimeToken = randomBytes(32).toString('hex');
 
   constructor(
     readonly fn: EnvFunctionView,
@@ -107,6 +117,10 @@ export class ExecutionEnvironment {
     envCounter += 1;
     this.id = `env-${process.pid}-${envCounter}`;
     this.logGroup = logGroupOf(fn.name);
+  }
+
+  private get scratchDir(): string {
+    return path.join(this.host.scratchRoot, this.id);
   }
 
   /** Raises the load the invocation in flight has seen (see InvocationOutcome.oversubscription). */
@@ -140,6 +154,9 @@ export class ExecutionEnvironment {
       codeDir: fn.codeDir,
       handler: fn.handler,
       runtimeApi: `127.0.0.1:${port}`,
+      runtimeToken: this.runtimeToken,
+      tmpMb: fn.ephemeralStorageMb,
+      scratchDir: this.scratchDir,
       env: {
         ...fn.environment,
         PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
@@ -159,10 +176,9 @@ export class ExecutionEnvironment {
         AWS_LAMBDA_LOG_FORMAT: fn.logFormat,
         AWS_REGION: this.host.region,
         AWS_DEFAULT_REGION: this.host.region,
-        // Dummy credentials: the emulator does not check signatures, but the SDK wants something to sign with.
-        AWS_ACCESS_KEY_ID: 'AKIAVCPUBENCHLOCAL00',
-        AWS_SECRET_ACCESS_KEY: 'vcpu-bench-local-emulator-secret',
-        AWS_SESSION_TOKEN: 'vcpu-bench-local',
+        // The emulator's key when it requires signatures; otherwise something for the SDK to sign with.
+        AWS_ACCESS_KEY_ID: this.host.accessKey?.accessKeyId ?? 'AKIAVCPUBENCHLOCAL00',
+        AWS_SECRET_ACCESS_KEY: this.host.accessKey?.secretAccessKey ?? 'vcpu-bench-local-emulator-secret',
         AWS_ENDPOINT_URL_LAMBDA: this.host.endpoint,
         AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: this.host.endpoint,
         // The managed runtime's Node is current; the host's may be older than the SDK likes. Keep its warning out of
@@ -252,7 +268,24 @@ export class ExecutionEnvironment {
     res.end(body);
   }
 
+  /** The environment's address and port, for its status line; useless without the runtime's token. */
+  get runtimeApi(): string | null {
+    const address = this.server?.address();
+    return address && typeof address === 'object' ? `127.0.0.1:${address.port}` : null;
+  }
+
   private onRuntimeRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const token = req.headers['x-vcpu-bench-runtime-token'];
+    const given = Buffer.from(typeof token === 'string' ? token : '');
+    const expected = Buffer.from(this.runtimeToken);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      req.resume();
+      json(res, 403, {
+        errorMessage: 'This Runtime API belongs to another execution environment',
+        errorType: 'Forbidden',
+      });
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -328,8 +361,8 @@ export class ExecutionEnvironment {
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
     this.state = 'dead';
     this.finishInit();
-    this.server?.close();
-    this.server?.closeAllConnections();
+    this.closeServer();
+    rmSync(this.scratchDir, { recursive: true, force: true });
     const pending = this.pending;
     if (pending && !pending.settled) {
       const durationMs = performance.now() - pending.dispatchedAt;
@@ -417,7 +450,17 @@ export class ExecutionEnvironment {
   /** Kills the environment; it takes no further invocation from this moment. */
   kill(): void {
     this.state = 'dead';
-    this.handle?.kill();
+    if (this.handle) this.handle.kill();
+    else {
+      // It never started (the executor refused it): nothing will exit, so release what start took now.
+      this.closeServer();
+      rmSync(this.scratchDir, { recursive: true, force: true });
+    }
+  }
+
+  private closeServer(): void {
+    this.server?.close();
+    this.server?.closeAllConnections();
   }
 
   /** Ends the environment and waits for its process to be gone. */
@@ -425,8 +468,7 @@ export class ExecutionEnvironment {
     this.kill();
     if (this.handle) await this.handle.exited;
     this.state = 'dead';
-    this.server?.close();
-    this.server?.closeAllConnections();
+    this.closeServer();
   }
 }
 

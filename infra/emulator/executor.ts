@@ -1,7 +1,8 @@
 /**
- * How an execution environment is run. The process executor (one OS process per environment, in cgroups) is the
- * default; a docker executor (AWS base image + Runtime Interface Emulator, one container per environment) is planned
- * behind the same interface.
+ * How an execution environment is run: the emulator hands an executor one EnvSpec per environment and gets back a
+ * handle to freeze, thaw, kill and measure it. The process executor (process-executor.ts: one OS process per
+ * environment, in cgroups and a sandbox) is the one in this folder; other executors (containers) implement the same
+ * interface.
  */
 import type { Readable } from 'node:stream';
 
@@ -15,8 +16,22 @@ export interface EnvSpec {
   handler: string;
   /** `host:port` of this environment's Runtime API. */
   runtimeApi: string;
+  /**
+   * The secret the runtime sends with every Runtime API request (header `x-vcpu-bench-runtime-token`); the Runtime API
+   * refuses requests without it, so no other local process can take this environment's events or answer for it. The
+   * executor hands it to the runtime privately (the process executor writes it to the runtime's stdin), never in its
+   * environment variables or arguments, which other processes can read.
+   */
+  runtimeToken: string;
   /** Environment variables: Lambda's reserved ones and the function's own. */
   env: Record<string, string>;
+  /** Size of the environment's /tmp, MB (the function's EphemeralStorage.Size). */
+  tmpMb: number;
+  /**
+   * A directory private to this environment, which the emulator removes when the environment is gone: where an
+   * executor keeps what the environment writes (its /tmp when it cannot give it a private one).
+   */
+  scratchDir: string;
 }
 
 export interface EnvExit {

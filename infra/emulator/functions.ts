@@ -2,12 +2,24 @@
  * The function registry: configuration as the Lambda API shows it, validated as AWS validates it, code unzipped once
  * per CodeSha256, tags, and the State / LastUpdateStatus transitions the SDK waiters poll for.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { unzipSync } from 'fflate';
-import { EPHEMERAL_STORAGE_MB, logGroupOf, MEMORY_MB, RUNTIME, TIMEOUT_S } from '../../harness/lambda/platform.js';
-import { ApiError, conflict, invalid, notFound } from './api-error.js';
+import { randomUUID } from 'node:crypto';
+import {
+  EPHEMERAL_STORAGE_MB,
+  LIMITS,
+  logGroupOf,
+  MEMORY_MB,
+  RUNTIME,
+  TIMEOUT_S,
+} from '../../harness/lambda/platform.js';
+import { isRecord } from '../../lib/guards.js';
+import { conflict, invalid, notFound, requestTooLarge, validationError } from './api-error.js';
+import { CodeStore } from './code-store.js';
+
+/**
+ * A deployment package of 50 MB, base64 in a JSON body: AWS refuses a CreateFunction or UpdateFunctionCode request
+ * larger than this (harness/lambda/README.md "Limits").
+ */
+export const CODE_REQUEST_BYTES = 69_905_067;
 
 export const ACCOUNT_ID = '000000000000';
 // How long a create or update stays Pending / InProgress: long enough for a waiter to see it, short for a sweep.
@@ -25,6 +37,8 @@ export interface FunctionRecord {
   environment: Record<string, string>;
   architectures: string[];
   logFormat: 'Text' | 'JSON';
+  /** EphemeralStorage.Size: /tmp in MB. */
+  ephemeralStorageMb: number;
   tags: Record<string, string>;
   codeSha256: string;
   codeSize: number;
@@ -35,15 +49,6 @@ export interface FunctionRecord {
   lastUpdateStatus: 'InProgress' | 'Successful' | 'Failed';
   /** Bumped by every configuration or code update: environments of an older generation are retired. */
   generation: number;
-}
-
-function validationError(field: string, value: unknown, constraint: string): ApiError {
-  // AWS's wording for a constraint violation (a ValidationException, HTTP 400).
-  return new ApiError(
-    400,
-    'ValidationException',
-    `1 validation error detected: Value '${String(value)}' at '${field}' failed to satisfy constraint: ${constraint}`,
-  );
 }
 
 const NAME = /^[a-zA-Z0-9_-]{1,64}$/;
@@ -126,6 +131,24 @@ function checkLogFormat(value: unknown): 'Text' | 'JSON' | undefined {
   return format;
 }
 
+function checkEphemeralStorage(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const size = isRecord(value) ? value.Size : undefined;
+  if (
+    typeof size !== 'number' ||
+    !Number.isInteger(size) ||
+    size < EPHEMERAL_STORAGE_MB.min ||
+    size > EPHEMERAL_STORAGE_MB.max
+  ) {
+    throw validationError(
+      'ephemeralStorage.size',
+      size,
+      `Member must have value less than or equal to ${EPHEMERAL_STORAGE_MB.max}`,
+    );
+  }
+  return size;
+}
+
 function checkTags(value: unknown): Record<string, string> {
   if (value === undefined) return {};
   if (typeof value !== 'object' || value === null) throw invalid('Tags must be a map of strings');
@@ -135,11 +158,15 @@ function checkTags(value: unknown): Record<string, string> {
 export class FunctionRegistry {
   private readonly functions = new Map<string, FunctionRecord>();
 
+  private readonly code: CodeStore;
+
   constructor(
     private readonly region: string,
-    private readonly codeRoot: string,
+    codeRoot: string,
     private readonly onRetire: (fn: FunctionRecord) => void,
-  ) {}
+  ) {
+    this.code = new CodeStore(codeRoot);
+  }
 
   arnOf(name: string): string {
     return `arn:aws:lambda:${this.region}:${ACCOUNT_ID}:function:${name}`;
@@ -156,55 +183,25 @@ export class FunctionRegistry {
     return [...this.functions.values()].sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  /** Unzips the code once per content hash into the code root; refuses S3 and image code with a clear message. */
-  private storeCode(code: unknown): { sha: string; size: number; dir: string } {
-    const c = (code ?? {}) as Record<string, unknown>;
+  /** The zip of a Code.ZipFile (or UpdateFunctionCode's ZipFile); S3 and image code are refused with a clear message. */
+  private zipOf(code: unknown): Buffer {
+    const c = isRecord(code) ? code : {};
     if (c.S3Bucket !== undefined || c.S3Key !== undefined) {
       throw invalid('Code.S3Bucket/S3Key: the local emulator does not reach S3; pass the zip itself as Code.ZipFile.');
     }
     if (c.ImageUri !== undefined)
       throw invalid('Code.ImageUri: the local emulator runs zip packages only; pass Code.ZipFile.');
-    if (typeof c.ZipFile !== 'string' || c.ZipFile.length === 0)
-      throw invalid('Code.ZipFile is required (a zip of the function code).');
+    if (typeof c.ZipFile !== 'string' || c.ZipFile.length === 0) throw invalid('Uploaded file must be a non-empty zip');
     const zip = Buffer.from(c.ZipFile, 'base64');
-    return this.storeZip(zip);
-  }
-
-  private storeZip(zip: Buffer): { sha: string; size: number; dir: string } {
-    const digest = createHash('sha256').update(zip).digest();
-    // Lambda's CodeSha256 is the base64 SHA-256 of the zip.
-    const sha = digest.toString('base64');
-    const dir = path.join(this.codeRoot, digest.toString('hex').slice(0, 32));
-    if (!existsSync(dir)) {
-      let files: Record<string, Uint8Array>;
-      try {
-        files = unzipSync(new Uint8Array(zip));
-      } catch {
-        throw invalid('Could not unzip uploaded file. Please check your file, then try to upload again.');
-      }
-      for (const [name, bytes] of Object.entries(files)) {
-        const target = path.resolve(dir, name);
-        if (!target.startsWith(dir + path.sep))
-          throw invalid(`Could not unzip uploaded file: entry ${name} escapes the archive.`);
-        if (name.endsWith('/')) {
-          mkdirSync(target, { recursive: true });
-          continue;
-        }
-        mkdirSync(path.dirname(target), { recursive: true });
-        writeFileSync(target, bytes, { mode: 0o644 });
-      }
-      mkdirSync(dir, { recursive: true });
-      // Kept beside the unzipped code: GetFunction's Code.Location serves it back.
-      writeFileSync(`${dir}.zip`, zip);
-    }
-    return { sha, size: zip.length, dir };
+    if (zip.length > LIMITS.zippedCodeBytes) throw requestTooLarge('CreateFunction', CODE_REQUEST_BYTES);
+    return zip;
   }
 
   private transition(apply: () => void): void {
     setTimeout(apply, TRANSITION_MS).unref();
   }
 
-  create(input: Record<string, unknown>): FunctionRecord {
+  async create(input: Record<string, unknown>): Promise<FunctionRecord> {
     const name = functionNameOf(input.FunctionName);
     if (this.functions.has(name)) throw conflict(`Function already exist: ${name}`);
     if (typeof input.Role !== 'string' || input.Role.length === 0) {
@@ -218,8 +215,14 @@ export class FunctionRegistry {
     const architectures = checkArchitectures(input.Architectures);
     const environment = checkEnvironment(input.Environment);
     const logFormat = checkLogFormat(input.LoggingConfig) ?? 'Text';
+    const ephemeralStorageMb = checkEphemeralStorage(input.EphemeralStorage) ?? EPHEMERAL_STORAGE_MB.default;
     const tags = checkTags(input.Tags);
-    const code = this.storeCode(input.Code);
+    const code = await this.code.store(this.zipOf(input.Code));
+    if (this.functions.has(name)) {
+      // Created by another request while this one unzipped.
+      this.code.release(code.dir);
+      throw conflict(`Function already exist: ${name}`);
+    }
     const fn: FunctionRecord = {
       name,
       arn: this.arnOf(name),
@@ -232,8 +235,9 @@ export class FunctionRegistry {
       environment,
       architectures,
       logFormat,
+      ephemeralStorageMb,
       tags,
-      codeSha256: code.sha,
+      codeSha256: code.sha256,
       codeSize: code.size,
       codeDir: code.dir,
       lastModified: new Date().toISOString().replace('Z', '+0000'),
@@ -278,6 +282,7 @@ export class FunctionRegistry {
       timeout: input.Timeout === undefined ? fn.timeout : checkTimeout(input.Timeout),
       environment: input.Environment === undefined ? fn.environment : checkEnvironment(input.Environment),
       logFormat: checkLogFormat(input.LoggingConfig) ?? fn.logFormat,
+      ephemeralStorageMb: checkEphemeralStorage(input.EphemeralStorage) ?? fn.ephemeralStorageMb,
     };
     Object.assign(fn, next);
     if (typeof input.Role === 'string') fn.role = input.Role;
@@ -286,12 +291,13 @@ export class FunctionRegistry {
     return fn;
   }
 
-  updateCode(nameOrArn: unknown, input: Record<string, unknown>): FunctionRecord {
+  async updateCode(nameOrArn: unknown, input: Record<string, unknown>): Promise<FunctionRecord> {
     const fn = this.get(nameOrArn);
     this.beginUpdate(fn);
-    const code = this.storeCode(input);
+    const code = await this.code.store(this.zipOf(input));
     if (input.Architectures !== undefined) fn.architectures = checkArchitectures(input.Architectures);
-    fn.codeSha256 = code.sha;
+    this.code.release(fn.codeDir);
+    fn.codeSha256 = code.sha256;
     fn.codeSize = code.size;
     fn.codeDir = code.dir;
     this.finishUpdate(fn);
@@ -302,6 +308,7 @@ export class FunctionRegistry {
     const fn = this.get(nameOrArn);
     this.functions.delete(fn.name);
     this.onRetire(fn);
+    this.code.release(fn.codeDir);
     return fn;
   }
 
@@ -342,7 +349,7 @@ export class FunctionRegistry {
         : {}),
       PackageType: 'Zip',
       Architectures: fn.architectures,
-      EphemeralStorage: { Size: EPHEMERAL_STORAGE_MB.default },
+      EphemeralStorage: { Size: fn.ephemeralStorageMb },
       LoggingConfig: { LogFormat: fn.logFormat, LogGroup: logGroupOf(fn.name) },
     };
   }

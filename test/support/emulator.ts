@@ -26,7 +26,8 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
   const config = {
     endpoint: emulator.endpoint,
     region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    // Any credentials will do, unless the emulator requires its own key.
+    credentials: emulator.accessKey ?? { accessKeyId: 'test', secretAccessKey: 'test' },
     // Tests look at throttling themselves: no silent retries.
     maxAttempts: 1,
   };

@@ -69,9 +69,9 @@ export const emulatorCommand: CommandModule<object, EmulatorArgs> = {
   describe: 'Run the local Lambda emulator as a server (Lambda + CloudWatch Logs APIs) until Ctrl-C',
   builder,
   handler: async (argv) => {
-    const { port, host, concurrency, keepAliveS } = resolveEmulatorOptions(argv);
+    const { port, host, concurrency, keepAliveS, requireAuth } = resolveEmulatorOptions(argv);
 
-    const emulator = new Emulator({ concurrency, keepAliveS });
+    const emulator = new Emulator({ concurrency, keepAliveS, requireAuth });
     // Listening for signals before the server listens: a signal during start-up still closes it properly.
     const stop = untilSignal();
     try {
@@ -91,8 +91,11 @@ export const emulatorCommand: CommandModule<object, EmulatorArgs> = {
           'WARNING: CPU is NOT enforced: functions run unthrottled whatever their memory size, so timings are not comparable with Lambda (results say cpu_enforced=false).',
         );
       }
+      const key = emulator.accessKey;
       lines.push(
-        `Use it: AWS_ENDPOINT_URL=${emulator.endpoint} (any AWS SDK or CLI), or vcpu-bench <command> --target local --endpoint-url ${emulator.endpoint}`,
+        key
+          ? `Requests must be signed with this key (--require-auth): AWS_ACCESS_KEY_ID=${key.accessKeyId} AWS_SECRET_ACCESS_KEY=${key.secretAccessKey} AWS_ENDPOINT_URL=${emulator.endpoint}`
+          : `Use it: AWS_ENDPOINT_URL=${emulator.endpoint} (any AWS SDK or CLI, any credentials), or vcpu-bench <command> --target local --endpoint-url ${emulator.endpoint}`,
         `Concurrency ${concurrency}, idle environments kept ${keepAliveS} s. Ctrl-C or SIGTERM stops it.`,
       );
       process.stdout.write(`${lines.join('\n')}\n`);

@@ -4,6 +4,7 @@
  * then loop on `next`, call the handler, post its response or error. Console output is formatted as the Node.js
  * runtime formats it, so the function's own zip runs here as it runs on AWS.
  */
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -33,6 +34,8 @@ if (!api) {
   process.exit(1);
 }
 const [host, portText] = api.split(':');
+// The Runtime API answers only requests carrying this environment's token, which the executor writes to stdin.
+const runtimeToken = readStdin();
 
 // The environment lives only as long as the emulator that started it. If it is gone (killed, crashed), this process
 // is an orphan: its Runtime API and the pipe its output goes to are gone with it. Exit instead of running on.
@@ -61,10 +64,13 @@ function request(
         path: urlPath,
         method,
         agent,
-        headers:
-          body === undefined
-            ? headers
-            : { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        headers: {
+          ...headers,
+          'x-vcpu-bench-runtime-token': runtimeToken,
+          ...(body === undefined
+            ? {}
+            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }),
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -78,6 +84,16 @@ function request(
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/** All of stdin (the token), or '' when there is none (stdin closed, or a terminal). */
+function readStdin(): string {
+  if (process.stdin.isTTY) return '';
+  try {
+    return readFileSync(0, 'utf8').trim();
+  } catch {
+    return '';
+  }
 }
 
 // ---------- console, as the Node.js runtime prints it ----------

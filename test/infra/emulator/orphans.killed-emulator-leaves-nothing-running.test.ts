@@ -42,9 +42,9 @@ function emulatorChild(sleepMs: number, awaitInvoke: boolean) {
     const { startEmulator } = await import(${JSON.stringify(EMULATOR_MODULE)});
     const emulator = await startEmulator({});
     const api = emulator.endpoint + '/2015-03-31/functions';
-    await fetch(api, { method: 'POST', body: JSON.stringify({ FunctionName: 'orphan', Runtime: 'nodejs22.x', Handler: 'index.handler', Role: 'r', MemorySize: 512, Timeout: 60, Code: { ZipFile: ${JSON.stringify(zip)} } }) });
+    await fetch(api, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ FunctionName: 'orphan', Runtime: 'nodejs22.x', Handler: 'index.handler', Role: 'r', MemorySize: 512, Timeout: 60, Code: { ZipFile: ${JSON.stringify(zip)} } }) });
     await new Promise((r) => setTimeout(r, 400));
-    const call = fetch(api + '/orphan/invocations', { method: 'POST', body: '{}' });
+    const call = fetch(api + '/orphan/invocations', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     if (${awaitInvoke}) await call;
     else await new Promise((r) => setTimeout(r, 1500));
     console.log(JSON.stringify(emulator.status().environments.map((e) => e.pid)));

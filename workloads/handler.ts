@@ -1,9 +1,13 @@
 /**
  * The Lambda handler: hashes `items` passwords derived from `seed` in one of four modes and reports what the
- * function saw. Deployed as `index.handler` (the bundle's index.js).
+ * function saw; or, in mode `background`, starts them without awaiting (./background.ts). Deployed as
+ * `index.handler` (the bundle's index.js).
  */
+import { randomUUID } from 'node:crypto';
+import { type BackgroundReport, markReturned, runBackground } from './background.js';
+import { type Stamp, stamp } from './clock.js';
 import { type EnvironmentSeen, environmentSeen } from './environment.js';
-import { type Algorithm, type Mode, parseEvent, type WorkloadEvent } from './event.js';
+import { type Algorithm, parseEvent, type WorkloadEvent, type WorkloadMode } from './event.js';
 import { fanOut } from './fan-out.js';
 import { combineDigests, digestOf, type HashTask, hashRange, slices } from './hash.js';
 import { closeProcessPool, runOnChildren } from './process-pool.js';
@@ -23,14 +27,15 @@ export interface PoolReport {
 }
 
 export interface WorkloadResponse extends EnvironmentSeen {
-  mode: Mode;
+  mode: WorkloadMode;
   algorithm: Algorithm;
   cost: number;
   items: number;
   workers: number;
   offset: number;
-  digest: string;
-  /** Wall time of the hashing inside the handler. */
+  /** sha256 over every hash in item order; null in mode background, which returns before hashing. */
+  digest: string | null;
+  /** Wall time of the hashing inside the handler (background: of starting it, or of collecting). */
   workloadMs: number;
   /** CPU time of this process (all its threads) during the handler, plus that of child processes' shares. */
   cpuUserMs: number;
@@ -45,11 +50,14 @@ export interface WorkloadResponse extends EnvironmentSeen {
     workloadMs: number;
     coldStart: boolean;
   }> | null;
+  /** Mode background: what this invocation started or collected, and what earlier ones left (./background.ts). */
+  background: BackgroundReport | null;
 }
 
 /** Minimal shape of the Lambda context this handler uses; any extra fields are ignored. */
 export interface LambdaContextLike {
   awsRequestId?: string;
+  getRemainingTimeInMillis?: () => number;
 }
 
 function tasksFor(event: WorkloadEvent): HashTask[] {
@@ -64,15 +72,25 @@ function tasksFor(event: WorkloadEvent): HashTask[] {
 
 /** What one mode produced: the digest of its items, plus what the response reports about how. */
 interface ModeOutcome {
-  digest: string;
+  /** Null when the mode returns before the work is done (background). */
+  digest: string | null;
   /** CPU time spent outside this process (forked children), to add to this process's own. */
   extraCpuUserMs: number;
   extraCpuSystemMs: number;
   pool: PoolReport | null;
   children: WorkloadResponse['children'];
+  background: BackgroundReport | null;
 }
 
-const NOTHING_ELSE = { extraCpuUserMs: 0, extraCpuSystemMs: 0, pool: null, children: null } as const;
+/** What a mode runner is given besides the event. */
+interface RunContext {
+  requestId: string;
+  remainingMs: (() => number) | null;
+  /** The handler's first instant. */
+  enteredAt: Stamp;
+}
+
+const NOTHING_ELSE = { extraCpuUserMs: 0, extraCpuSystemMs: 0, pool: null, children: null, background: null } as const;
 
 async function runSequential(event: WorkloadEvent): Promise<ModeOutcome> {
   const hashes = hashRange({ ...event, start: event.offset, end: event.offset + event.items });
@@ -120,19 +138,32 @@ async function runFanOut(event: WorkloadEvent): Promise<ModeOutcome> {
   };
 }
 
-const MODE_RUNNERS: Record<Mode, (event: WorkloadEvent) => Promise<ModeOutcome>> = {
+async function runBackgroundMode(event: WorkloadEvent, context: RunContext): Promise<ModeOutcome> {
+  const report = await runBackground(event, context, context.enteredAt);
+  return { ...NOTHING_ELSE, digest: null, background: report };
+}
+
+const MODE_RUNNERS: Record<WorkloadMode, (event: WorkloadEvent, context: RunContext) => Promise<ModeOutcome>> = {
   sequential: runSequential,
   worker_threads: runWorkerThreads,
   child_process: runChildProcesses,
   fan_out: runFanOut,
+  background: runBackgroundMode,
 };
 
-export async function handler(rawEvent: unknown, _context?: LambdaContextLike): Promise<WorkloadResponse> {
+export async function handler(rawEvent: unknown, context?: LambdaContextLike): Promise<WorkloadResponse> {
+  // First: for work earlier invocations left running, this is the moment the environment was thawed.
+  const enteredAt = stamp();
   const coldStart = invocations++ === 0;
   const event = parseEvent(rawEvent);
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
-  const outcome = await MODE_RUNNERS[event.mode](event);
+  const remaining = context?.getRemainingTimeInMillis;
+  const outcome = await MODE_RUNNERS[event.mode](event, {
+    requestId: context?.awsRequestId ?? randomUUID(),
+    remainingMs: typeof remaining === 'function' ? () => remaining.call(context) : null,
+    enteredAt,
+  });
   const workloadMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
   const response: WorkloadResponse = {
@@ -150,8 +181,11 @@ export async function handler(rawEvent: unknown, _context?: LambdaContextLike): 
     pid: process.pid,
     pool: outcome.pool,
     children: outcome.children,
+    background: outcome.background,
     ...environmentSeen(),
   };
+  // Last, so that everything a background batch completed up to here counts as before the response.
+  if (outcome.background) markReturned(outcome.background);
   return response;
 }
 

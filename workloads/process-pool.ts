@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { ChildReply, ChildRequest } from './child.js';
+import type { ChildItem, ChildMessage, ChildRequest } from './child.js';
 import type { HashTask } from './hash.js';
 
 // Resolved beside this module: dist/workloads/ when compiled, the bundle's root when bundled.
@@ -38,7 +38,10 @@ function spawnChild(): ChildProcess {
   return child;
 }
 
-function ask(child: ChildProcess, task: HashTask): Promise<ChildResult> {
+/** A child's progress report of one item (background mode). */
+export type OnChildItem = (item: ChildItem['item']) => void;
+
+function ask(child: ChildProcess, task: HashTask, onItem?: OnChildItem): Promise<ChildResult> {
   const id = nextId++;
   setReferenced(child, true);
   return new Promise<ChildResult>((resolve, reject) => {
@@ -47,8 +50,12 @@ function ask(child: ChildProcess, task: HashTask): Promise<ChildResult> {
       child.off('exit', onExit);
       setReferenced(child, false);
     };
-    const onMessage = (reply: ChildReply) => {
+    const onMessage = (reply: ChildMessage) => {
       if (reply.id !== id) return;
+      if ('item' in reply) {
+        onItem?.(reply.item);
+        return;
+      }
       done();
       if (reply.ok)
         resolve({ hashes: reply.hashes, cpuUserMs: reply.cpuUserMs, cpuSystemMs: reply.cpuSystemMs, pid: reply.pid });
@@ -61,24 +68,47 @@ function ask(child: ChildProcess, task: HashTask): Promise<ChildResult> {
     };
     child.on('message', onMessage);
     child.on('exit', onExit);
-    const request: ChildRequest = { id, task };
+    const request: ChildRequest = { id, task, ...(onItem ? { progress: true } : {}) };
     child.send(request);
   });
+}
+
+/** The pool of `size` children, created (or replaced) when it has another size or a child died. */
+function poolOf(size: number): { pool: ChildProcess[]; created: boolean } {
+  if (children.length === size && children.every((c) => c.exitCode === null && c.signalCode === null)) {
+    return { pool: children, created: false };
+  }
+  closeProcessPool();
+  children = Array.from({ length: size }, spawnChild);
+  return { pool: children, created: true };
 }
 
 export async function runOnChildren(
   tasks: HashTask[],
   size: number,
 ): Promise<{ results: ChildResult[]; created: boolean; pids: number[] }> {
-  let created = false;
-  if (children.length !== size || children.some((c) => c.exitCode !== null || c.signalCode !== null)) {
-    closeProcessPool();
-    children = Array.from({ length: size }, spawnChild);
-    created = true;
-  }
-  const pool = children;
+  const { pool, created } = poolOf(size);
   const results = await Promise.all(tasks.map((task, i) => ask(pool[i % pool.length] as ChildProcess, task)));
   return { results, created, pids: pool.map((c) => c.pid ?? -1) };
+}
+
+/**
+ * Background mode: hand each task to a child of the same pool without waiting; `onItem` hears of every item as the
+ * child completes it. The promises settle when each child has answered for its whole share.
+ */
+export function startOnChildren(
+  tasks: HashTask[],
+  size: number,
+  onItem: OnChildItem,
+): { results: Promise<ChildResult>[]; created: boolean; pids: number[] } {
+  const { pool, created } = poolOf(size);
+  const results = tasks.map((task, i) => ask(pool[i % pool.length] as ChildProcess, task, onItem));
+  return { results, created, pids: pool.map((c) => c.pid ?? -1) };
+}
+
+/** Makes sure the pool exists at this size (a collecting invocation readies the environment for the next one). */
+export function readyProcessPool(size: number): boolean {
+  return poolOf(size).created;
 }
 
 export function closeProcessPool(): void {

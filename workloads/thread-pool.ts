@@ -40,6 +40,24 @@ export async function runOnThreads(
   return { results, use: { size, created }, threadIds: p.threads.map((t) => t.threadId) };
 }
 
+/**
+ * Background mode: one pool task per item, not awaited; each promise settles when its item is done, with the time
+ * the thread finished it.
+ */
+export async function startOnThreads(
+  tasks: HashTask[],
+  size: number,
+): Promise<{ results: Promise<HashTaskResult>[]; use: PoolUse; threadIds: number[] }> {
+  const { pool: p, created } = await poolOf(size);
+  const results = tasks.map((task) => p.run(task) as Promise<HashTaskResult>);
+  return { results, use: { size, created }, threadIds: p.threads.map((t) => t.threadId) };
+}
+
+/** Makes sure the pool exists at this size (a collecting invocation readies the environment for the next one). */
+export async function readyThreadPool(size: number): Promise<boolean> {
+  return (await poolOf(size)).created;
+}
+
 export async function closeThreadPool(): Promise<void> {
   const p = pool;
   pool = null;

@@ -73,6 +73,7 @@ export function workloadResponse(overrides: Partial<WorkloadResponse> = {}): Wor
     pid: 8,
     pool: null,
     children: null,
+    background: null,
     visibleCores: 2,
     availableParallelism: 2,
     memoryLimitMb: 1024,

@@ -8,7 +8,7 @@ const table: Array<[string, unknown, RegExp]> = [
   [
     'unknown mode',
     { ...good, mode: 'threads' },
-    /event\.mode "threads": must be one of sequential, worker_threads, child_process, fan_out/,
+    /event\.mode "threads": must be one of sequential, worker_threads, child_process, fan_out, background/,
   ],
   ['unknown algorithm', { ...good, algorithm: 'md5' }, /event\.algorithm "md5": must be one of bcrypt, pbkdf2/],
   ['workers 0', { ...good, workers: 0 }, /event\.workers 0: must be an integer from 1 to 64/],
@@ -22,6 +22,32 @@ const table: Array<[string, unknown, RegExp]> = [
   ['missing items', { ...good, items: undefined }, /event\.items is missing: must be an integer from 1 to 100000/],
   ['missing seed', { ...good, seed: undefined }, /event\.seed is missing/],
   ['unknown field', { ...good, threads: 2 }, /event\.threads is not a known field: allowed fields are mode, workers/],
+  [
+    'background mode without a kind',
+    { ...good, mode: 'background' },
+    /event\.background is missing: must be one of worker_threads, promise, timer, child_process/,
+  ],
+  [
+    'background kind unknown',
+    { ...good, mode: 'background', background: 'thread' },
+    /event\.background "thread": must be one of worker_threads, promise, timer, child_process/,
+  ],
+  [
+    'background kind in another mode',
+    { ...good, background: 'promise' },
+    /event\.background "promise": only with mode background/,
+  ],
+  ['collect in another mode', { ...good, collect: true }, /event\.collect true: only with mode background/],
+  [
+    'collect not a boolean',
+    { ...good, mode: 'background', background: 'timer', collect: 'yes' },
+    /event\.collect "yes": must be true or false/,
+  ],
+  [
+    'background items above its cap',
+    { ...good, mode: 'background', background: 'timer', items: 10001 },
+    /event\.items 10001: must be an integer from 1 to 10000/,
+  ],
   ['not an object', 'hello', /event must be an object/],
   ['null', null, /event must be an object/],
 ];

@@ -1,7 +1,7 @@
 /**
  * `background` mode: work the handler starts and does not await. Lambda freezes the execution environment once the
  * runtime asks for its next event after the response, so such work stops, resumes only if a later invocation lands
- * on the same environment, and is lost if the environment is reclaimed (harness/lambda/README.md "Freeze and reuse").
+ * on the same environment, and is lost if the environment is reclaimed (harness/lambda/README.md "Runtime API").
  *
  * A starting invocation (`collect: false`) hands `items` hashes to one of four kinds of background work and returns at
  * once. The environment keeps each batch's progress: every item's completion time, read where it completed (the
@@ -12,6 +12,7 @@
  * drawn at init, and the log stream, one per environment on Lambda) and each batch by the request id that started it.
  */
 import { randomUUID } from 'node:crypto';
+import { LOG_STREAM_VARIABLE } from '../harness/lambda/platform.js';
 import { CLOCK_DESCRIPTION, type Stamp, stamp } from './clock.js';
 import type { BackgroundKind, WorkloadEvent } from './event.js';
 import { digestOf, type HashTask, hashOne, slices } from './hash.js';
@@ -49,7 +50,7 @@ export interface BatchReport {
 
 export interface BackgroundReport {
   environmentId: string;
-  /** AWS_LAMBDA_LOG_STREAM_NAME: one stream per execution environment on Lambda. */
+  /** The log stream: one per execution environment on Lambda (harness/lambda/platform.ts LOG_STREAM_VARIABLE). */
   logStream: string | null;
   /** The clock the classification uses (./clock.ts). */
   clock: string;
@@ -244,7 +245,7 @@ export async function runBackground(
   if (!spec) throw new Error('runBackground needs a background event');
   const base = {
     environmentId: ENVIRONMENT_ID,
-    logStream: process.env.AWS_LAMBDA_LOG_STREAM_NAME ?? null,
+    logStream: process.env[LOG_STREAM_VARIABLE] ?? null,
     clock: CLOCK_DESCRIPTION,
     enteredAt,
     returnedAt: null,

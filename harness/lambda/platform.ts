@@ -106,6 +106,24 @@ export function logGroupOf(functionName: string): string {
   return `${LOG_GROUP_PREFIX}${functionName}`;
 }
 
+/**
+ * Between invocations (README "Runtime API"): once the runtime has asked for its next event and none is pending,
+ * Lambda freezes the whole execution environment, every process and thread in it. Work a handler left running resumes
+ * only when a later invocation thaws that same environment, and is lost if Lambda shuts the environment down instead.
+ *
+ * Each execution environment writes one log stream, named in this variable, for its whole life (README "Logs"): with
+ * a random id drawn at init it tells a caller which environment served an invocation.
+ */
+export const LOG_STREAM_VARIABLE = 'AWS_LAMBDA_LOG_STREAM_NAME';
+
+/**
+ * The call that retires a function's execution environments: once an UpdateFunctionConfiguration has completed
+ * (LastUpdateStatus `Successful`), invocations run with the new configuration (README "Invoke API"). Environment
+ * variables are fixed for an environment's life, so changing one has later invocations served by new environments:
+ * the old ones, and any work frozen in them, are not used again. A user can do the same on any function.
+ */
+export const ENVIRONMENT_RECLAIM_CALL = 'UpdateFunctionConfiguration';
+
 /** Reserved environment variable keys a function may not set (README "Runtime"). */
 export const RESERVED_ENVIRONMENT_KEYS = [
   '_HANDLER',

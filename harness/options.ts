@@ -10,7 +10,10 @@ import { EMULATOR_DEFAULTS } from '../infra/emulator/emulator.js';
 import {
   ALGORITHMS,
   type Algorithm,
+  BACKGROUND_KINDS,
+  type BackgroundKind,
   COST_RANGE,
+  MAX_BACKGROUND_ITEMS,
   MAX_ITEMS,
   MAX_WORKERS,
   MODES,
@@ -741,4 +744,172 @@ export const RECOMMEND_OPTION_TABLE: OptionTable<RecommendFlags> = [
 
 export function resolveRecommendOptions(argv: Record<string, unknown>): RecommendFlags {
   return resolveTable(RECOMMEND_OPTION_TABLE, argv).options;
+}
+
+// ---------- `experiment background`: what Lambda's freeze does to work a handler does not await ----------
+
+export interface BackgroundOptions {
+  target: Target;
+  region: string;
+  profile: string | null;
+  endpointUrl: string | null;
+  role: string | null;
+  memoryMb: number[];
+  arch: Architecture[];
+  /** The kinds of background work to measure (`--background`). */
+  kinds: BackgroundKind[];
+  /** Time between the invocation that starts the work and the one that collects it. */
+  gapMs: number[];
+  /** Also measure every cell with the function's environments reclaimed between the two invocations. */
+  reclaim: boolean;
+  pairs: number;
+  workers: number;
+  items: number;
+  algorithm: Algorithm;
+  cost: number;
+  seed: string;
+  timeoutS: number;
+  out: string;
+  runId: string;
+  prefix: string;
+  maxCostUsd: number;
+  yes: boolean;
+}
+
+export const GAP_RULE: IntegerRule = { min: 0, max: 600_000, unit: 'ms', rangeExample: '500-2000:500' };
+export const PAIRS_RULE: IntegerRule = { min: 1, max: 100 };
+export const BACKGROUND_ITEMS_RULE: IntegerRule = { min: 1, max: MAX_BACKGROUND_ITEMS };
+const EXPERIMENT_GROUP = 'Experiment:';
+
+/** Below and at one vCPU: a function whose background work is slow, and one with a whole vCPU. */
+const DEFAULT_BACKGROUND_MEMORY_MB: readonly number[] = [512, MB_PER_VCPU];
+/** A short gap the work would not finish in, on the smaller size, and one it would finish in, running. */
+const DEFAULT_GAP_MS: readonly number[] = [500, 2000];
+
+/** The sweep options this experiment takes unchanged: where it runs, the hash, the function, the output. */
+const SHARED_WITH_SWEEP = [
+  'target',
+  'region',
+  'profile',
+  'endpointUrl',
+  'arch',
+  'algorithm',
+  'cost',
+  'seed',
+  'timeoutS',
+  'out',
+  'runId',
+  'prefix',
+  'maxCostUsd',
+  'yes',
+] as const;
+type SharedWithSweep = (typeof SHARED_WITH_SWEEP)[number];
+type SharedSpec = OptionTable<Pick<SweepOptions, SharedWithSweep>>[number];
+
+function sweepSpec(key: SharedWithSweep): SharedSpec {
+  const spec = SWEEP_OPTION_TABLE.find((s): s is SharedSpec => s.key === key);
+  if (!spec) throw new Error(`no sweep option ${key}`);
+  return spec;
+}
+
+function roleSpec(): OptionTable<Pick<RunControlOptions, 'role'>>[number] {
+  const spec = RUN_CONTROL_OPTION_TABLE.find(
+    (s): s is OptionTable<Pick<RunControlOptions, 'role'>>[number] => s.key === 'role',
+  );
+  if (!spec) throw new Error('no --role option');
+  return spec;
+}
+
+export const BACKGROUND_OPTION_TABLE: OptionTable<BackgroundOptions> = [
+  sweepSpec('target'),
+  sweepSpec('region'),
+  sweepSpec('profile'),
+  sweepSpec('endpointUrl'),
+  roleSpec(),
+  {
+    flag: 'memory',
+    key: 'memoryMb',
+    group: EXPERIMENT_GROUP,
+    describe: `Memory sizes in MB, one function per size and architecture. A comma-separated list of integers and ranges start-end:step, e.g. 512,${MB_PER_VCPU}. Allowed: integers ${MEMORY_RULE.min} to ${MEMORY_RULE.max}`,
+    defaultDescription: list(DEFAULT_BACKGROUND_MEMORY_MB),
+    parse: integerList(MEMORY_RULE),
+    fallback: () => [...DEFAULT_BACKGROUND_MEMORY_MB],
+  },
+  sweepSpec('arch'),
+  {
+    flag: 'background',
+    key: 'kinds',
+    group: EXPERIMENT_GROUP,
+    describe: `Kinds of work the handler starts and does not await, comma separated: a thread pool, an unawaited promise, a timer chain, a process pool. Allowed: ${BACKGROUND_KINDS.join(', ')}`,
+    defaultDescription: list(BACKGROUND_KINDS),
+    parse: choiceList(BACKGROUND_KINDS),
+    fallback: () => [...BACKGROUND_KINDS],
+  },
+  {
+    flag: 'gap-ms',
+    key: 'gapMs',
+    group: EXPERIMENT_GROUP,
+    describe: `Time between the invocation that starts the work and the one that collects it, in ms; a comma-separated list of integers and ranges start-end:step. Allowed: integers ${GAP_RULE.min} to ${GAP_RULE.max}`,
+    defaultDescription: list(DEFAULT_GAP_MS),
+    parse: integerList(GAP_RULE),
+    fallback: () => [...DEFAULT_GAP_MS],
+  },
+  {
+    flag: 'reclaim',
+    key: 'reclaim',
+    group: EXPERIMENT_GROUP,
+    describe:
+      'Also measure every cell with the environment reclaimed between the two invocations, as Lambda may reclaim an idle one: the harness updates an environment variable of the function (UpdateFunctionConfiguration, the same call on AWS and on the emulator), so the next invocation gets a new environment',
+    defaultDescription: 'false',
+    boolean: true,
+    parse: boolean,
+    fallback: () => false,
+  },
+  {
+    flag: 'pairs',
+    key: 'pairs',
+    group: EXPERIMENT_GROUP,
+    describe: `Pairs of invocations (start, then collect) per memory size, kind, gap and reclaim setting, each followed by the same work awaited. Allowed: an integer from ${PAIRS_RULE.min} to ${PAIRS_RULE.max}`,
+    defaultDescription: '3',
+    parse: integer(PAIRS_RULE),
+    fallback: () => 3,
+  },
+  {
+    flag: 'workers',
+    key: 'workers',
+    group: OPTION_GROUPS.workload,
+    describe: `Threads or processes of the pool for the worker_threads and child_process kinds (and their awaited baseline). Allowed: an integer from ${WORKERS_RULE.min} to ${WORKERS_RULE.max}`,
+    defaultDescription: '2',
+    parse: integer(WORKERS_RULE),
+    fallback: () => 2,
+  },
+  {
+    flag: 'items',
+    key: 'items',
+    group: OPTION_GROUPS.workload,
+    describe: `Passwords the starting invocation leaves to hash in the background. Allowed: an integer from ${BACKGROUND_ITEMS_RULE.min} to ${BACKGROUND_ITEMS_RULE.max} (the collecting invocation returns a timestamp per item)`,
+    defaultDescription: '32',
+    parse: integer(BACKGROUND_ITEMS_RULE),
+    fallback: () => 32,
+  },
+  sweepSpec('algorithm'),
+  sweepSpec('cost'),
+  sweepSpec('seed'),
+  sweepSpec('timeoutS'),
+  sweepSpec('out'),
+  sweepSpec('runId'),
+  sweepSpec('prefix'),
+  sweepSpec('maxCostUsd'),
+  sweepSpec('yes'),
+];
+
+export const BACKGROUND_FLAGS: readonly string[] = BACKGROUND_OPTION_TABLE.map((spec) => spec.flag);
+
+/** The experiment's options from parsed arguments and an optional `--config` file (keys: its flags). */
+export function resolveBackgroundOptions(argv: Record<string, unknown>): BackgroundOptions {
+  const configValue = fromArgv(argv, 'config');
+  const configPath =
+    configValue === undefined ? null : nonEmpty('must be the path of a JSON file')('--config', configValue);
+  const values = configPath === null ? {} : readConfigFile(configPath, BACKGROUND_FLAGS);
+  return resolveTable(BACKGROUND_OPTION_TABLE, argv, { values, path: configPath }).options;
 }

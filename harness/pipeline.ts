@@ -21,7 +21,7 @@ export function makePlan(options: SweepOptions, calibration?: PlanCalibration): 
   return planSweep(options, calibration ?? calibrate(options.algorithm, options.cost));
 }
 
-export function roleFor(options: SweepOptions, role: string | null): string {
+export function roleFor(options: Pick<SweepOptions, 'target'>, role: string | null): string {
   if (role) return role;
   if (options.target === 'aws') {
     throw new ConfigError(

@@ -21,6 +21,14 @@ export type WorkloadMode = (typeof WORKLOAD_MODES)[number];
 export const BACKGROUND_KINDS = ['worker_threads', 'promise', 'timer', 'child_process'] as const;
 export type BackgroundKind = (typeof BACKGROUND_KINDS)[number];
 
+/** The same work awaited: the mode that does what each kind does, but returns only once it is done. */
+export const AWAITED_MODE: Readonly<Record<BackgroundKind, Mode>> = {
+  worker_threads: 'worker_threads',
+  promise: 'sequential',
+  timer: 'sequential',
+  child_process: 'child_process',
+};
+
 export const ALGORITHMS = ['bcrypt', 'pbkdf2'] as const;
 export type Algorithm = (typeof ALGORITHMS)[number];
 

@@ -16,15 +16,21 @@ export interface Interrupts {
 }
 
 export function handleInterrupts(runId: string, out: string, command = 'run'): Interrupts {
+  return stopOnSignals('the invocation in flight', resumeHint(runId, out, command));
+}
+
+/**
+ * The first SIGINT / SIGTERM aborts the returned signal once `inFlight` is done; a second one exits at once, printing
+ * `hint` (what the user can do with what is already on disk).
+ */
+export function stopOnSignals(inFlight: string, hint: string): Interrupts {
   const controller = new AbortController();
   const onSignal = (name: NodeJS.Signals) => {
     if (controller.signal.aborted) {
-      process.stderr.write(
-        `\n${name} again: abandoning the invocation in flight. ${resumeHint(runId, out, command)}\n`,
-      );
+      process.stderr.write(`\n${name} again: abandoning ${inFlight}. ${hint}\n`);
       process.exit(130);
     }
-    process.stderr.write(`\n${name}: finishing the invocation in flight, then stopping (again to abandon it)\n`);
+    process.stderr.write(`\n${name}: finishing ${inFlight}, then stopping (again to abandon it)\n`);
     controller.abort(name);
   };
   process.on('SIGINT', onSignal);

@@ -17,6 +17,7 @@ const COMMANDS: readonly CliCommand[] = [
   command((await import('./commands/recommend.js')).recommendCommand),
   command((await import('./commands/cleanup.js')).cleanupCommand),
   command((await import('./commands/emulator.js')).emulatorCommand),
+  command((await import('./commands/experiment.js')).experimentCommand),
 ];
 
 const code = await runCli(hideBin(process.argv), COMMANDS);

@@ -30,6 +30,27 @@ const table: Array<[string, string[], RegExp]> = [
   ],
   ['run: resume a run that does not exist', ['run', '--resume', 'nope'], /^error: --resume nope: no run at /],
   [
+    'experiment background: gap not an integer',
+    ['experiment', 'background', '--gap-ms', '500,soon'],
+    /^error: --gap-ms soon: must be an integer from 0 to 600000 \(ms\)/,
+  ],
+  [
+    'experiment background: unknown kind',
+    ['experiment', 'background', '--background', 'thread'],
+    /^error: --background thread: must be one of worker_threads, promise, timer, child_process/,
+  ],
+  [
+    'experiment background: too many items',
+    ['experiment', 'background', '--items', '20000'],
+    /^error: --items 20000: must be an integer from 1 to 10000/,
+  ],
+  [
+    'experiment background: aws without a role',
+    ['experiment', 'background', '--target', 'aws'],
+    /^error: --role: required with --target aws/,
+  ],
+  ['experiment: no experiment named', ['experiment'], /^error: .*experiment/],
+  [
     'run: unreadable config',
     ['run', '--config', '/nonexistent/x.json'],
     /^error: --config \/nonexistent\/x\.json: cannot read it/,

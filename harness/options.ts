@@ -25,6 +25,9 @@ import {
   type Architecture,
   DEFAULT_ACCOUNT_CONCURRENCY,
   FUNCTION_NAME_PATTERN,
+  INIT_BOOST_VCPUS,
+  INIT_CPU_MODES,
+  type InitCpuMode,
   MAX_FUNCTION_NAME_LENGTH,
   MB_PER_VCPU,
   MEMORY_MB,
@@ -71,6 +74,8 @@ export interface SweepOptions {
   timeoutS: number;
   /** The seed of the order cells are measured in on the local target (recorded, so a run can be replayed). */
   shuffleSeed: number;
+  /** How the local emulator gives INIT its CPU (harness/lambda/README.md "INIT"). */
+  initCpu: InitCpuMode;
   maxCostUsd: number;
   yes: boolean;
 }
@@ -225,6 +230,8 @@ const prefixValue: Parse<string> = (flag, value) => {
 };
 
 // ---------- the descriptor table ----------
+
+const INIT_CPU_DESCRIPTION = `How the local emulator gives INIT (process start to the runtime's first request) its CPU: boost, about ${INIT_BOOST_VCPUS} vCPUs whatever the memory, as public measurements found on Lambda (harness/lambda/README.md "INIT"), then the memory's share from the first invoke on; or quota, the memory's share throughout. Allowed: ${INIT_CPU_MODES.join(', ')}`;
 
 export const OPTION_GROUPS = {
   where: 'Where to run:',
@@ -447,6 +454,15 @@ export const SWEEP_OPTION_TABLE: OptionTable<SweepOptions> = [
     fallback: () => 300,
   },
   {
+    flag: 'init-cpu',
+    key: 'initCpu',
+    group: OPTION_GROUPS.where,
+    describe: `${INIT_CPU_DESCRIPTION}; the embedded emulator's, recorded in run.json (an emulator at --endpoint-url uses its own)`,
+    defaultDescription: EMULATOR_DEFAULTS.initCpu,
+    parse: choice(INIT_CPU_MODES),
+    fallback: () => EMULATOR_DEFAULTS.initCpu,
+  },
+  {
     flag: 'shuffle-seed',
     key: 'shuffleSeed',
     group: OPTION_GROUPS.reps,
@@ -643,6 +659,7 @@ export interface EmulatorServeOptions {
   concurrency: number;
   keepAliveS: number;
   requireAuth: boolean;
+  initCpu: InitCpuMode;
 }
 
 export const PORT_RULE: IntegerRule = { min: 0, max: 65_535 };
@@ -698,6 +715,15 @@ export const EMULATOR_OPTION_TABLE: OptionTable<EmulatorServeOptions> = [
     boolean: true,
     parse: boolean,
     fallback: () => false,
+  },
+  {
+    flag: 'init-cpu',
+    key: 'initCpu',
+    group: EMULATOR_GROUP,
+    describe: INIT_CPU_DESCRIPTION,
+    defaultDescription: EMULATOR_DEFAULTS.initCpu,
+    parse: choice(INIT_CPU_MODES),
+    fallback: () => EMULATOR_DEFAULTS.initCpu,
   },
 ];
 

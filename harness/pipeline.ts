@@ -38,6 +38,7 @@ export async function openSession(options: SweepOptions): Promise<TargetSession>
     profile: options.profile,
     endpointUrl: options.endpointUrl,
     maxWorkers: Math.max(...options.workers),
+    initCpu: options.initCpu,
   });
 }
 
@@ -85,6 +86,7 @@ export function openRunDir(
       description: session.description,
       emulated: session.emulated,
       cpuEnforced: session.cpuEnforced,
+      initCpu: session.initCpu,
     },
     host: hostInfo(),
     versions: { harness: harnessVersion(), node: process.version, lambdaRuntime: RUNTIME },

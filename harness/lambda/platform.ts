@@ -57,6 +57,9 @@ export type InitCpuMode = (typeof INIT_CPU_MODES)[number];
 export const ARCHITECTURES = ['x86_64', 'arm64'] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];
 
+/** What Lambda answers a timed-out invocation with, as `errorType` (README "Limits"). */
+export const TIMEOUT_ERROR_TYPE = 'Sandbox.Timedout';
+
 /** Function timeout in seconds (README "Limits"). */
 export const TIMEOUT_S = { min: 1, max: 900, default: 3 } as const;
 

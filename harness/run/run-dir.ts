@@ -19,7 +19,14 @@ export interface RunManifest {
   createdAt: string;
   /** Every resolved option: `--resume` runs the sweep with exactly these. */
   options: SweepOptions;
-  target: { kind: string; description: string; emulated: boolean; cpuEnforced: boolean };
+  target: {
+    kind: string;
+    description: string;
+    emulated: boolean;
+    cpuEnforced: boolean;
+    /** How the emulator gave INIT its CPU (boost or quota); null on AWS. Missing in runs made before it was recorded. */
+    initCpu?: string | null;
+  };
   host: {
     hostname: string;
     platform: string;

@@ -14,6 +14,7 @@
  */
 import { groupBy } from '../../lib/collections.js';
 import { isRecord } from '../../lib/guards.js';
+import { TIMEOUT_ERROR_TYPE } from '../lambda/platform.js';
 import { parseReportLine } from '../lambda/report-line.js';
 import type { SweepOptions } from '../options.js';
 import type { PlannedCell } from '../plan/plan.js';
@@ -126,9 +127,6 @@ export function toRecord(
   }
   return { ...common, status: 'ok', response: outcome.body };
 }
-
-/** What Lambda answers a timed-out invocation with (harness/lambda/README.md "Limits"). */
-export const TIMEOUT_ERROR_TYPE = 'Sandbox.Timedout';
 
 /**
  * A response that says the invocation timed out: `errorType: Sandbox.Timedout`, or older runtimes' "Task timed out

@@ -6,8 +6,9 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { type Emulator, startEmulator } from '../../infra/emulator/emulator.js';
-import { isRecord } from '../../lib/guards.js';
+import { isOneOf, isRecord } from '../../lib/guards.js';
 import { TargetError } from '../errors.js';
+import { INIT_CPU_MODES, type InitCpuMode } from '../lambda/platform.js';
 import type { Target, TargetOptions } from '../options.js';
 
 // The emulator's environments run on the host's Node; the SDK's warning about it is noise in a benchmark's output.
@@ -16,6 +17,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 export interface SessionOptions extends TargetOptions {
   /** Highest worker count of the sweep: fan_out needs that many environments beside its parent. */
   maxWorkers?: number;
+  /** INIT's CPU on an embedded emulator (an emulator at --endpoint-url uses its own). */
+  initCpu?: InitCpuMode;
 }
 
 export interface TargetSession {
@@ -27,6 +30,8 @@ export interface TargetSession {
   readonly emulated: boolean;
   /** False when the emulator could not apply the CPU quota (no writable cgroups). Always true on AWS. */
   readonly cpuEnforced: boolean;
+  /** How the emulator gives INIT its CPU (harness/lambda/README.md "INIT"); null on AWS or when unknown. */
+  readonly initCpu: InitCpuMode | null;
   /** The embedded emulator, when this session started one. */
   readonly emulator: Emulator | null;
   /** One line: what this target is, for run.json and the terminal. */
@@ -47,6 +52,7 @@ const MAX_ATTEMPTS = 8;
 interface RemoteStatus {
   cpuEnforced: boolean;
   cgroupDetail: string;
+  initCpu: InitCpuMode | null;
 }
 
 /** What a vcpu-bench emulator at `endpoint` says of itself, checked; null when none answers there. */
@@ -63,6 +69,7 @@ async function remoteEmulatorStatus(endpoint: string): Promise<RemoteStatus | nu
   return {
     cpuEnforced: body.cpuEnforced === true,
     cgroupDetail: typeof body.cgroupDetail === 'string' ? body.cgroupDetail : '',
+    initCpu: isOneOf(INIT_CPU_MODES, body.initCpu) ? body.initCpu : null,
   };
 }
 
@@ -122,6 +129,7 @@ async function openAws(o: SessionOptions): Promise<TargetSession> {
     emulated: foreign,
     // Other emulators (LocalStack, moto) apply no CPU limit (harness/lambda/README.md "Other local emulators").
     cpuEnforced: foreign ? status?.cpuEnforced === true : true,
+    initCpu: status?.initCpu ?? null,
     emulator: null,
     description,
     close: async () => {
@@ -137,6 +145,7 @@ async function openLocal(o: SessionOptions): Promise<TargetSession> {
   let endpoint = o.endpointUrl;
   let cpuEnforced: boolean;
   let detail: string;
+  let initCpu: InitCpuMode | null;
   if (endpoint) {
     const status = await remoteEmulatorStatus(endpoint);
     if (!status) {
@@ -146,16 +155,19 @@ async function openLocal(o: SessionOptions): Promise<TargetSession> {
     }
     cpuEnforced = status.cpuEnforced;
     detail = status.cgroupDetail;
+    initCpu = status.initCpu;
   } else {
     emulator = await startEmulator({
       region: o.region,
       concurrency: Math.max(10, (o.maxWorkers ?? 1) + 2),
       // A sweep comes back to each function after other cells ran: keep its environments warm for the whole run.
       keepAliveS: 3600,
+      ...(o.initCpu ? { initCpu: o.initCpu } : {}),
     });
     endpoint = emulator.endpoint;
     cpuEnforced = emulator.executor.cpuEnforced;
     detail = emulator.executor.detail;
+    initCpu = emulator.initCpu;
   }
   const config = {
     region: o.region,
@@ -175,6 +187,7 @@ async function openLocal(o: SessionOptions): Promise<TargetSession> {
     logs,
     emulated: true,
     cpuEnforced,
+    initCpu,
     emulator,
     description: `local emulator ${where}: ${detail}${cpuEnforced ? '' : ' - CPU NOT ENFORCED, results are unthrottled'}`,
     close: async () => {

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { CPU_PERIOD_US } from '../../harness/lambda/platform.js';
 import { errnoCode, errorReason } from '../../lib/fs.js';
 import { type CgroupMount, cgroupDir, cgroupMounts, ownCgroups, readProcText } from '../../workloads/cgroup-paths.js';
+import { formatCpuList } from './cores.js';
 
 // Lambda enforces the CPU quota in short periods (harness/lambda/README.md "CPU quota period").
 export const CFS_PERIOD_US = Number(process.env.VCPU_BENCH_CFS_PERIOD_US ?? CPU_PERIOD_US);
@@ -19,8 +20,8 @@ const MIN_QUOTA_US = 1_000;
 export interface EnvLimits {
   /** CPUs' worth of quota: the memory's vCPU share. */
   cpus: number;
-  /** How many cores the environment may run on (Lambda's visible-cores table, capped at the host). */
-  cores: number;
+  /** The host cores the environment may run on (cores.ts: Lambda's visible cores, from the emulator's cpuset). */
+  cores: readonly number[];
   memoryMb: number;
 }
 
@@ -29,6 +30,8 @@ export interface EnvCgroup {
   readonly procsFiles: string[];
   freeze(): void;
   thaw(): void;
+  /** Change the CPU quota (INIT runs with its own quota, then the handler with the memory's share). */
+  setCpus(cpus: number): void;
   /** Peak memory of the group since it was made, in bytes; null where the kernel does not keep it. */
   peakBytes(): number | null;
   /** How many times the kernel's OOM killer fired in the group. */
@@ -127,10 +130,6 @@ function sweepStale(parents: string[]): void {
   }
 }
 
-function hostCpuList(count: number): string {
-  return count <= 1 ? '0' : `0-${count - 1}`;
-}
-
 function quotaUs(cpus: number): number {
   return Math.max(MIN_QUOTA_US, Math.round(cpus * CFS_PERIOD_US));
 }
@@ -178,7 +177,7 @@ function detectV1(baseName: string): CgroupSupport | string {
       for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
       write(path.join(dirs.cpu, 'cpu.cfs_period_us'), String(CFS_PERIOD_US));
       write(path.join(dirs.cpu, 'cpu.cfs_quota_us'), String(quotaUs(limits.cpus)));
-      write(path.join(dirs.cpuset, 'cpuset.cpus'), hostCpuList(limits.cores));
+      write(path.join(dirs.cpuset, 'cpuset.cpus'), formatCpuList(limits.cores));
       write(path.join(dirs.cpuset, 'cpuset.mems'), readProcText(path.join(baseOf('cpuset'), 'cpuset.mems')) ?? '0');
       const bytes = String(limits.memoryMb * 1024 * 1024);
       write(path.join(dirs.memory, 'memory.limit_in_bytes'), bytes);
@@ -195,6 +194,7 @@ function detectV1(baseName: string): CgroupSupport | string {
         procsFiles: V1_CONTROLLERS.map((c) => path.join(dirs[c], 'cgroup.procs')),
         freeze: () => write(freezerState, 'FROZEN'),
         thaw: () => write(freezerState, 'THAWED'),
+        setCpus: (cpus) => write(path.join(dirs.cpu, 'cpu.cfs_quota_us'), String(quotaUs(cpus))),
         peakBytes: () => {
           const v = readProcText(path.join(dirs.memory, 'memory.max_usage_in_bytes'));
           return v === null ? null : Number(v);
@@ -305,13 +305,14 @@ function detectV2(baseName: string): CgroupSupport | string {
       const dir = path.join(base, id);
       mkdirSync(dir, { recursive: true });
       write(path.join(dir, 'cpu.max'), `${quotaUs(limits.cpus)} ${CFS_PERIOD_US}`);
-      if (withCpuset) write(path.join(dir, 'cpuset.cpus'), hostCpuList(limits.cores));
+      if (withCpuset) write(path.join(dir, 'cpuset.cpus'), formatCpuList(limits.cores));
       write(path.join(dir, 'memory.max'), String(limits.memoryMb * 1024 * 1024));
       if (existsSync(path.join(dir, 'memory.swap.max'))) write(path.join(dir, 'memory.swap.max'), '0');
       return {
         procsFiles: [path.join(dir, 'cgroup.procs')],
         freeze: () => write(path.join(dir, 'cgroup.freeze'), '1'),
         thaw: () => write(path.join(dir, 'cgroup.freeze'), '0'),
+        setCpus: (cpus) => write(path.join(dir, 'cpu.max'), `${quotaUs(cpus)} ${CFS_PERIOD_US}`),
         peakBytes: () => {
           // memory.peak exists from Linux 5.19.
           const v = readProcText(path.join(dir, 'memory.peak'));

@@ -3,13 +3,16 @@
  * clients, with execution environments that get CPU in proportion to memory (the memory's vCPU share), freeze between
  * invocations and print real REPORT lines. Start it in-process with `startEmulator()` or from the CLI (`emulator`).
  */
+
 import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import type { InitCpuMode } from '../../harness/lambda/platform.js';
 import { ApiError, throttled } from './api-error.js';
+import { CoreAllocator, formatCpuList } from './cores.js';
 import { ExecutionEnvironment, type InvocationOutcome } from './environment.js';
 import type { Executor } from './executor.js';
 import { ACCOUNT_ID, type FunctionRecord, FunctionRegistry } from './functions.js';
@@ -29,6 +32,8 @@ export const EMULATOR_DEFAULTS = {
   /** Executions in flight at once; beyond it Invoke answers 429, as Lambda does at the account limit. */
   concurrency: 10,
   keepAliveS: 300,
+  /** INIT with Lambda's measured boost (harness/lambda/README.md "INIT"), not the memory's quota. */
+  initCpu: 'boost' as InitCpuMode,
 } as const;
 
 export interface EmulatorOptions {
@@ -47,6 +52,10 @@ export interface EmulatorOptions {
   requireAuth?: boolean;
   /** Host names clients may use for the emulator besides localhost and its own addresses. */
   allowedHosts?: string[];
+  /** INIT's CPU: `boost` (about two vCPUs, as measured on Lambda) or `quota` (the memory's share throughout). */
+  initCpu?: InitCpuMode;
+  /** The host cores environments are placed on; by default this process's own cpuset. */
+  cores?: CoreAllocator;
 }
 
 export interface EmulatorStatus {
@@ -55,6 +64,9 @@ export interface EmulatorStatus {
   cgroupDetail: string;
   cpuEnforced: boolean;
   hostCores: number;
+  /** The cores environments are placed on (this process's cpuset), e.g. `0-1`. */
+  cpus: string;
+  initCpu: InitCpuMode;
   concurrency: number;
   environments: Array<{
     id: string;
@@ -62,11 +74,16 @@ export interface EmulatorStatus {
     state: string;
     frozen: boolean;
     cpuQuota: number | null;
+    /** The host cores it runs on, e.g. `2-3`. */
+    cores: string;
     pid: number | null;
     /** `127.0.0.1:<port>` of its Runtime API (which answers only its own runtime). */
     runtimeApi: string | null;
   }>;
-  /** Sum of the CPU quotas of the environments not frozen, over the host's cores: above 1 the host is oversubscribed. */
+  /**
+   * The busiest core's demand from the environments running now (each spreads its quota over its cores): above 1 the
+   * host is oversubscribed.
+   */
   oversubscription: number;
 }
 
@@ -76,6 +93,8 @@ export class Emulator {
   readonly region: string;
   readonly concurrency: number;
   readonly keepAliveS: number;
+  readonly initCpu: InitCpuMode;
+  readonly cores: CoreAllocator;
   readonly registry: FunctionRegistry;
   /** The key requests must be signed with under `requireAuth`; null when any credentials will do. */
   readonly accessKey: AccessKey | null;
@@ -97,6 +116,8 @@ export class Emulator {
     this.region = options.region ?? EMULATOR_DEFAULTS.region;
     this.concurrency = options.concurrency ?? EMULATOR_DEFAULTS.concurrency;
     this.keepAliveS = options.keepAliveS ?? EMULATOR_DEFAULTS.keepAliveS;
+    this.initCpu = options.initCpu ?? EMULATOR_DEFAULTS.initCpu;
+    this.cores = options.cores ?? new CoreAllocator();
     this.executor = options.executor ?? new ProcessExecutor();
     this.accessKey = options.requireAuth ? newAccessKey() : null;
     this.allowedHosts = options.allowedHosts ?? [];
@@ -138,6 +159,8 @@ export class Emulator {
       cgroupDetail: this.executor.detail,
       cpuEnforced: this.executor.cpuEnforced,
       hostCores: os.cpus().length,
+      cpus: formatCpuList(this.cores.cpus),
+      initCpu: this.initCpu,
       concurrency: this.concurrency,
       environments: [...this.environments].map((e) => ({
         id: e.id,
@@ -145,6 +168,7 @@ export class Emulator {
         state: e.state,
         frozen: e.frozen,
         cpuQuota: e.cpuQuota,
+        cores: formatCpuList(e.cores),
         pid: e.pid,
         runtimeApi: e.runtimeApi,
       })),
@@ -158,11 +182,7 @@ export class Emulator {
   }
 
   oversubscription(): number {
-    let running = 0;
-    for (const env of this.environments) {
-      if (env.state !== 'dead' && !env.frozen) running += env.cpuQuota ?? 0;
-    }
-    return running / os.cpus().length;
+    return CoreAllocator.oversubscription(this.environments);
   }
 
   async close(): Promise<void> {

@@ -20,8 +20,17 @@ import {
   reportLine,
   startLine,
 } from '../../harness/lambda/log-format.js';
-import { EXECUTION_ENV, logGroupOf } from '../../harness/lambda/platform.js';
+import {
+  EXECUTION_ENV,
+  INIT_BOOST_VCPUS,
+  type InitCpuMode,
+  logGroupOf,
+  TIMEOUT_ERROR_TYPE,
+  vcpuShare,
+  visibleCores,
+} from '../../harness/lambda/platform.js';
 import { billedDurationMs } from '../../harness/lambda/pricing.js';
+import type { CoreAllocator } from './cores.js';
 import type { EnvHandle, Executor } from './executor.js';
 import type { LogStore } from './logs.js';
 
@@ -77,6 +86,10 @@ export interface EnvironmentHost {
   readonly scratchRoot: string;
   /** The key the emulator requires requests to be signed with, if any: the function's credentials, as its role's. */
   readonly accessKey: { accessKeyId: string; secretAccessKey: string } | null;
+  /** Hands each environment its cores, and takes them back. */
+  readonly cores: CoreAllocator;
+  /** How INIT's CPU is modelled: Lambda's measured boost, or the memory's own quota throughout. */
+  readonly initCpu: InitCpuMode;
   oversubscription(): number;
   /** Called when an environment starts running: every invocation in flight notes the host's new load. */
   notePressure(): void;
@@ -109,6 +122,7 @@ export class ExecutionEnvironment {
   private lineBuffers = { stdout: '', stderr: '' };
   /** Only the runtime this environment started knows it (see EnvSpec.runtimeToken). */
   private readonly runtimeToken = randomBytes(32).toString('hex');
+  private assignedCores: readonly number[] = [];
 
   constructor(
     readonly fn: EnvFunctionView,
@@ -137,6 +151,29 @@ export class ExecutionEnvironment {
     return this.handle?.cpuQuota ?? null;
   }
 
+  /** The host cores this environment runs on (assigned when it starts, given back when it is gone). */
+  get cores(): readonly number[] {
+    return this.assignedCores;
+  }
+
+  /** Whether the environment is using its cores now: alive and not frozen. */
+  get running(): boolean {
+    return this.state !== 'dead' && !this.frozen;
+  }
+
+  private releaseCores(): void {
+    if (this.assignedCores.length === 0) return;
+    this.host.cores.release(this.assignedCores);
+    this.assignedCores = [];
+  }
+
+  /** The handler's quota, and INIT's (harness/lambda/README.md "INIT": about two vCPUs whatever the memory). */
+  private quotas(cores: readonly number[]): { cpus: number; initCpus: number } {
+    const cpus = vcpuShare(this.fn.memoryMb);
+    if (this.host.initCpu === 'quota') return { cpus, initCpus: cpus };
+    return { cpus, initCpus: Math.max(cpus, Math.min(INIT_BOOST_VCPUS, cores.length)) };
+  }
+
   /** Starts the Runtime API server and the environment's process; init runs until the runtime's first `next`. */
   async start(): Promise<void> {
     this.server = http.createServer((req, res) => this.onRuntimeRequest(req, res));
@@ -147,10 +184,13 @@ export class ExecutionEnvironment {
     if (fn.logFormat === 'JSON') this.log(jsonInitStart(fn.name, RUNTIME_VERSION, fn.memoryMb));
     else this.log(initStartLine(RUNTIME_VERSION));
     this.startedAt = performance.now();
+    this.assignedCores = this.host.cores.assign(visibleCores(fn.memoryMb));
     this.handle = this.host.executor.start({
       id: this.id,
       functionName: fn.name,
       memoryMb: fn.memoryMb,
+      ...this.quotas(this.assignedCores),
+      cores: this.assignedCores,
       codeDir: fn.codeDir,
       handler: fn.handler,
       runtimeApi: `127.0.0.1:${port}`,
@@ -326,6 +366,8 @@ export class ExecutionEnvironment {
   private onNext(res: http.ServerResponse): void {
     if (this.initDurationMs === null) {
       this.initDurationMs = performance.now() - this.startedAt;
+      // INIT is over: the handler runs at the memory's own share from the first invocation on.
+      this.handle?.endInit();
       this.finishInit();
     }
     this.heldNext = res;
@@ -349,17 +391,19 @@ export class ExecutionEnvironment {
     if (pending.settled) return;
     const seconds = this.fn.timeoutS.toFixed(2);
     this.log(`${new Date().toISOString()} ${pending.requestId} Task timed out after ${seconds} seconds`);
-    const message = `${new Date().toISOString()} ${pending.requestId} Task timed out after ${seconds} seconds`;
-    // Lambda reports the configured timeout as the Duration of a timed-out invocation.
-    this.settle('timeout', JSON.stringify({ errorMessage: message }), 'Sandbox.Timedout', this.fn.timeoutS * 1000, {
-      status: 'timeout',
-      errorType: null,
+    // Lambda's answer to a timed-out invocation (harness/lambda/README.md "Limits"), and the configured timeout as its
+    // Duration.
+    const answer = JSON.stringify({
+      errorType: TIMEOUT_ERROR_TYPE,
+      errorMessage: `RequestId: ${pending.requestId} Error: Task timed out after ${seconds} seconds`,
     });
+    this.settle('timeout', answer, TIMEOUT_ERROR_TYPE, this.fn.timeoutS * 1000, { status: 'timeout', errorType: null });
     this.kill();
   }
 
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
     this.state = 'dead';
+    this.releaseCores();
     this.finishInit();
     this.closeServer();
     rmSync(this.scratchDir, { recursive: true, force: true });
@@ -450,6 +494,7 @@ export class ExecutionEnvironment {
   /** Kills the environment; it takes no further invocation from this moment. */
   kill(): void {
     this.state = 'dead';
+    this.releaseCores();
     if (this.handle) this.handle.kill();
     else {
       // It never started (the executor refused it): nothing will exit, so release what start took now.

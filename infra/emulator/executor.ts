@@ -11,6 +11,15 @@ export interface EnvSpec {
   id: string;
   functionName: string;
   memoryMb: number;
+  /** CPUs' worth of quota for the handler: the memory's vCPU share (harness/lambda/README.md "Memory and CPU"). */
+  cpus: number;
+  /**
+   * CPUs' worth of quota while INIT runs, until the runtime first asks for an event (EnvHandle.endInit): Lambda's
+   * measured boost (README "INIT") or the same share as the handler, per the emulator's --init-cpu.
+   */
+  initCpus: number;
+  /** The host cores the environment may run on (cores.ts), as many as Lambda would show, from the emulator's cpuset. */
+  cores: readonly number[];
   /** Directory holding the function's unzipped code (LAMBDA_TASK_ROOT). */
   codeDir: string;
   handler: string;
@@ -44,8 +53,10 @@ export interface EnvHandle {
   readonly stdout: Readable;
   readonly stderr: Readable;
   readonly exited: Promise<EnvExit>;
-  /** CPUs' worth of quota applied to this environment; null when none is enforced. */
+  /** CPUs' worth of quota applied to this environment right now (INIT's, then the handler's); null when none. */
   readonly cpuQuota: number | null;
+  /** INIT is over: from now on the environment runs at the handler's quota (EnvSpec.cpus). */
+  endInit(): void;
   /** Stop every process of the environment (between invocations, as Lambda does). */
   freeze(): void;
   thaw(): void;

@@ -6,10 +6,8 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { vcpuShare, visibleCores } from '../../harness/lambda/platform.js';
 import { type CgroupPreference, type CgroupSupport, detectCgroups, type EnvCgroup } from './cgroups.js';
 import type { EnvExit, EnvHandle, EnvSpec, Executor } from './executor.js';
 import { detectSandbox, type Sandbox, sandboxEnv, sandboxed } from './sandbox.js';
@@ -102,12 +100,7 @@ export class ProcessExecutor implements Executor {
   }
 
   start(spec: EnvSpec): EnvHandle {
-    const cpus = vcpuShare(spec.memoryMb);
-    const group = this.cgroups.create(spec.id, {
-      cpus,
-      cores: Math.min(visibleCores(spec.memoryMb), os.cpus().length),
-      memoryMb: spec.memoryMb,
-    });
+    const group = this.cgroups.create(spec.id, { cpus: spec.initCpus, cores: spec.cores, memoryMb: spec.memoryMb });
     if (group) this.groups.add(group);
     let child: ChildProcess;
     try {
@@ -126,7 +119,7 @@ export class ProcessExecutor implements Executor {
         if (group?.remove()) this.groups.delete(group);
       }, 200).unref(),
     );
-    return this.handle(child, group, exited, facts, stderrTail, group ? cpus : null);
+    return this.handle(child, group, exited, facts, stderrTail, spec);
   }
 
   /** The environment's private directory (TMPDIR where /tmp cannot be private), owned by the user it runs as. */
@@ -200,9 +193,10 @@ export class ProcessExecutor implements Executor {
     exited: Promise<EnvExit>,
     facts: ExitFacts,
     stderrTail: { text: string },
-    cpuQuota: number | null,
+    spec: EnvSpec,
   ): EnvHandle {
     let peakSampledMb: number | null = null;
+    let cpuQuota = group ? spec.initCpus : null;
     const { stdout, stderr } = child;
     if (!stdout || !stderr) throw new Error('the environment process has no output pipes');
     return {
@@ -210,7 +204,14 @@ export class ProcessExecutor implements Executor {
       stdout,
       stderr,
       exited,
-      cpuQuota,
+      get cpuQuota() {
+        return cpuQuota;
+      },
+      endInit: () => {
+        if (!group || cpuQuota === spec.cpus) return;
+        group.setCpus(spec.cpus);
+        cpuQuota = spec.cpus;
+      },
       freeze: () => (group ? group.freeze() : signalGroup(child.pid, 'SIGSTOP')),
       thaw: () => (group ? group.thaw() : signalGroup(child.pid, 'SIGCONT')),
       kill: () => {

@@ -69,9 +69,9 @@ export const emulatorCommand: CommandModule<object, EmulatorArgs> = {
   describe: 'Run the local Lambda emulator as a server (Lambda + CloudWatch Logs APIs) until Ctrl-C',
   builder,
   handler: async (argv) => {
-    const { port, host, concurrency, keepAliveS, requireAuth } = resolveEmulatorOptions(argv);
+    const { port, host, concurrency, keepAliveS, requireAuth, initCpu } = resolveEmulatorOptions(argv);
 
-    const emulator = new Emulator({ concurrency, keepAliveS, requireAuth });
+    const emulator = new Emulator({ concurrency, keepAliveS, requireAuth, initCpu });
     // Listening for signals before the server listens: a signal during start-up still closes it properly.
     const stop = untilSignal();
     try {

@@ -40,7 +40,10 @@ test('a timeout kills the environment and reports Status: timeout at the configu
     new InvokeCommand({ FunctionName: 'sleeper', LogType: 'Tail', Payload: JSON.stringify({ ms: 5000 }) }),
   );
   assert.equal(out.FunctionError, 'Unhandled');
-  assert.match((payloadOf(out.Payload) as { errorMessage: string }).errorMessage, /Task timed out after 1\.00 seconds/);
+  const answer = payloadOf(out.Payload) as { errorType: string; errorMessage: string };
+  // Lambda's answer: errorType Sandbox.Timedout (harness/lambda/README.md "Limits").
+  assert.equal(answer.errorType, 'Sandbox.Timedout');
+  assert.match(answer.errorMessage, /Task timed out after 1\.00 seconds/);
   const tail = decodeTail(out.LogResult);
   assert.match(
     tail,

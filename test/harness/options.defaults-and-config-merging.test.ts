@@ -53,6 +53,7 @@ test('with no flags every option takes its documented default', () => {
     warmup: 1,
     concurrency: 1,
     timeoutS: 300,
+    initCpu: 'boost',
     maxCostUsd: 1,
     yes: false,
   });
@@ -155,6 +156,7 @@ test('every sweep flag is a config key, and a config can set every option', () =
     warmup: 0,
     concurrency: 4,
     timeout: 60,
+    'init-cpu': 'quota',
     'shuffle-seed': 7,
     'max-cost-usd': 0.5,
     yes: true,
@@ -182,6 +184,7 @@ test('every sweep flag is a config key, and a config can set every option', () =
     warmup: 0,
     concurrency: 4,
     timeoutS: 60,
+    initCpu: 'quota',
     shuffleSeed: 7,
     maxCostUsd: 0.5,
     yes: true,

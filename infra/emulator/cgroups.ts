@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CPU_PERIOD_US } from '../../harness/lambda/platform.js';
 import { errnoCode, errorReason } from '../../lib/fs.js';
+import { pidAlive } from '../../lib/process.js';
 import { type CgroupMount, cgroupDir, cgroupMounts, ownCgroups, readProcText } from '../../workloads/cgroup-paths.js';
 import { formatCpuList } from './cores.js';
 
@@ -28,6 +29,8 @@ export interface EnvLimits {
 export interface EnvCgroup {
   /** Files the environment's first process writes its pid to, before it execs the runtime. */
   readonly procsFiles: string[];
+  /** The group's directories, one per hierarchy. */
+  readonly dirs: string[];
   freeze(): void;
   thaw(): void;
   /** Change the CPU quota (INIT runs with its own quota, then the handler with the memory's share). */
@@ -64,15 +67,6 @@ function tryRmdir(dir: string): boolean {
     return true;
   } catch (error) {
     return errnoCode(error) === 'ENOENT';
-  }
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return errnoCode(error) === 'EPERM';
   }
 }
 
@@ -114,13 +108,7 @@ function sweepStale(parents: string[]): void {
     } catch {
       // not ours to thaw, or gone
     }
-    for (const pid of (readProcText(path.join(dir, 'cgroup.procs')) ?? '').split('\n').filter(Boolean)) {
-      try {
-        process.kill(Number(pid), 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    killPidsIn(path.join(dir, 'cgroup.procs'));
   }
   // Start-up only, and only when something was left behind: a short synchronous wait for the kills to land.
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
@@ -139,31 +127,107 @@ function quotaUs(cpus: number): number {
 const V1_CONTROLLERS = ['cpu', 'cpuset', 'memory', 'freezer'] as const;
 type V1Controller = (typeof V1_CONTROLLERS)[number];
 
-function detectV1(baseName: string): CgroupSupport | string {
-  const all = cgroupMounts().filter((m) => m.type === 'cgroup');
-  const own = ownCgroups();
+function v1Parent(c: V1Controller): string | null {
+  const mount = cgroupMounts().find((m) => m.type === 'cgroup' && m.options.includes(c));
+  return mount ? cgroupDir(mount, ownCgroups().get(c) ?? '/') : null;
+}
+
+/** The emulator's base group in each v1 hierarchy, made now; a string says why it cannot be. */
+function v1Bases(baseName: string): Map<V1Controller, string> | string {
   const bases = new Map<V1Controller, string>();
-  const parentOf = (c: V1Controller) => {
-    const mount = all.find((m) => m.options.includes(c));
-    return mount ? cgroupDir(mount, own.get(c) ?? '/') : null;
-  };
-  sweepStale(V1_CONTROLLERS.map(parentOf).filter((p): p is string => p !== null));
   for (const c of V1_CONTROLLERS) {
-    const mount = all.find((m) => m.options.includes(c));
-    if (!mount) return `cgroup v1: no ${c} hierarchy mounted`;
-    const base = path.join(cgroupDir(mount, own.get(c) ?? '/'), baseName);
+    const parent = v1Parent(c);
+    if (!parent) return `cgroup v1: no ${c} hierarchy mounted`;
+    const base = path.join(parent, baseName);
     try {
       mkdirSync(base, { recursive: true });
       if (c === 'cpuset') {
         // A cpuset group takes tasks only once it has cpus and mems: inherit the parent's.
-        write(path.join(base, 'cpuset.cpus'), readProcText(path.join(path.dirname(base), 'cpuset.cpus')) ?? '0');
-        write(path.join(base, 'cpuset.mems'), readProcText(path.join(path.dirname(base), 'cpuset.mems')) ?? '0');
+        write(path.join(base, 'cpuset.cpus'), readProcText(path.join(parent, 'cpuset.cpus')) ?? '0');
+        write(path.join(base, 'cpuset.mems'), readProcText(path.join(parent, 'cpuset.mems')) ?? '0');
       }
     } catch (error) {
       return `cgroup v1: cannot write ${base} (${errorReason(error)})`;
     }
     bases.set(c, base);
   }
+  return bases;
+}
+
+/** Writes an environment's limits into its v1 groups (one directory per controller). */
+function writeV1Limits(dirs: Record<V1Controller, string>, cpusetBase: string, limits: EnvLimits): void {
+  write(path.join(dirs.cpu, 'cpu.cfs_period_us'), String(CFS_PERIOD_US));
+  write(path.join(dirs.cpu, 'cpu.cfs_quota_us'), String(quotaUs(limits.cpus)));
+  write(path.join(dirs.cpuset, 'cpuset.cpus'), formatCpuList(limits.cores));
+  write(path.join(dirs.cpuset, 'cpuset.mems'), readProcText(path.join(cpusetBase, 'cpuset.mems')) ?? '0');
+  const bytes = String(limits.memoryMb * 1024 * 1024);
+  write(path.join(dirs.memory, 'memory.limit_in_bytes'), bytes);
+  // Without a swap limit the group could page out instead of meeting the OOM killer; not every kernel has it.
+  if (existsSync(path.join(dirs.memory, 'memory.memsw.limit_in_bytes'))) {
+    try {
+      write(path.join(dirs.memory, 'memory.memsw.limit_in_bytes'), bytes);
+    } catch {
+      // swap accounting disabled
+    }
+  }
+}
+
+function killPidsIn(procsFile: string): void {
+  for (const pid of (readProcText(procsFile) ?? '').split('\n').filter(Boolean)) {
+    try {
+      process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // exited meanwhile
+    }
+  }
+}
+
+function v1Group(dirs: Record<V1Controller, string>): EnvCgroup {
+  const freezerState = path.join(dirs.freezer, 'freezer.state');
+  return {
+    procsFiles: V1_CONTROLLERS.map((c) => path.join(dirs[c], 'cgroup.procs')),
+    dirs: Object.values(dirs),
+    freeze: () => write(freezerState, 'FROZEN'),
+    thaw: () => write(freezerState, 'THAWED'),
+    setCpus: (cpus) => write(path.join(dirs.cpu, 'cpu.cfs_quota_us'), String(quotaUs(cpus))),
+    peakBytes: () => {
+      const v = readProcText(path.join(dirs.memory, 'memory.max_usage_in_bytes'));
+      return v === null ? null : Number(v);
+    },
+    oomKills: () => {
+      const text = readProcText(path.join(dirs.memory, 'memory.oom_control')) ?? '';
+      const match = /oom_kill (\d+)/.exec(text);
+      if (match) return Number(match[1]);
+      // Kernels before 4.13 lack oom_kill: a hit of the limit is the best sign there is.
+      return Number(readProcText(path.join(dirs.memory, 'memory.failcnt')) ?? 0) > 0 ? 1 : 0;
+    },
+    killAll: () => {
+      try {
+        write(freezerState, 'THAWED');
+      } catch {
+        // already gone
+      }
+      killPidsIn(path.join(dirs.memory, 'cgroup.procs'));
+    },
+    remove: () => Object.values(dirs).map(tryRmdir).every(Boolean),
+  };
+}
+
+/** Makes `dirs`, then `fill` them; if anything fails, the directories made go again before the error is thrown. */
+function createOrUndo<T>(dirs: string[], fill: () => T): T {
+  try {
+    for (const dir of dirs) mkdirSync(dir, { recursive: true });
+    return fill();
+  } catch (error) {
+    for (const dir of dirs) tryRmdir(dir);
+    throw error;
+  }
+}
+
+function detectV1(baseName: string): CgroupSupport | string {
+  sweepStale(V1_CONTROLLERS.map(v1Parent).filter((p): p is string => p !== null));
+  const bases = v1Bases(baseName);
+  if (typeof bases === 'string') return bases;
   const baseOf = (c: V1Controller) => bases.get(c) as string;
   return {
     mode: 'v1',
@@ -174,54 +238,10 @@ function detectV1(baseName: string): CgroupSupport | string {
         V1Controller,
         string
       >;
-      for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
-      write(path.join(dirs.cpu, 'cpu.cfs_period_us'), String(CFS_PERIOD_US));
-      write(path.join(dirs.cpu, 'cpu.cfs_quota_us'), String(quotaUs(limits.cpus)));
-      write(path.join(dirs.cpuset, 'cpuset.cpus'), formatCpuList(limits.cores));
-      write(path.join(dirs.cpuset, 'cpuset.mems'), readProcText(path.join(baseOf('cpuset'), 'cpuset.mems')) ?? '0');
-      const bytes = String(limits.memoryMb * 1024 * 1024);
-      write(path.join(dirs.memory, 'memory.limit_in_bytes'), bytes);
-      // Without a swap limit the group could page out instead of meeting the OOM killer; not every kernel has it.
-      if (existsSync(path.join(dirs.memory, 'memory.memsw.limit_in_bytes'))) {
-        try {
-          write(path.join(dirs.memory, 'memory.memsw.limit_in_bytes'), bytes);
-        } catch {
-          // swap accounting disabled
-        }
-      }
-      const freezerState = path.join(dirs.freezer, 'freezer.state');
-      return {
-        procsFiles: V1_CONTROLLERS.map((c) => path.join(dirs[c], 'cgroup.procs')),
-        freeze: () => write(freezerState, 'FROZEN'),
-        thaw: () => write(freezerState, 'THAWED'),
-        setCpus: (cpus) => write(path.join(dirs.cpu, 'cpu.cfs_quota_us'), String(quotaUs(cpus))),
-        peakBytes: () => {
-          const v = readProcText(path.join(dirs.memory, 'memory.max_usage_in_bytes'));
-          return v === null ? null : Number(v);
-        },
-        oomKills: () => {
-          const text = readProcText(path.join(dirs.memory, 'memory.oom_control')) ?? '';
-          const match = /oom_kill (\d+)/.exec(text);
-          if (match) return Number(match[1]);
-          // Kernels before 4.13 lack oom_kill: a hit of the limit is the best sign there is.
-          return Number(readProcText(path.join(dirs.memory, 'memory.failcnt')) ?? 0) > 0 ? 1 : 0;
-        },
-        killAll: () => {
-          try {
-            write(freezerState, 'THAWED');
-          } catch {
-            // already gone
-          }
-          for (const pid of (readProcText(path.join(dirs.memory, 'cgroup.procs')) ?? '').split('\n').filter(Boolean)) {
-            try {
-              process.kill(Number(pid), 'SIGKILL');
-            } catch {
-              // exited meanwhile
-            }
-          }
-        },
-        remove: () => Object.values(dirs).map(tryRmdir).every(Boolean),
-      };
+      return createOrUndo(Object.values(dirs), () => {
+        writeV1Limits(dirs, baseOf('cpuset'), limits);
+        return v1Group(dirs);
+      });
     },
     dispose: () => [...bases.values()].map(tryRmdir).every(Boolean),
   };
@@ -278,24 +298,56 @@ function v2Base(mount: CgroupMount, ownDir: string, baseName: string, wanted: st
   throw new Error(`cannot write a delegated subtree (${errors.join('; ')})`);
 }
 
-function detectV2(baseName: string): CgroupSupport | string {
-  const mount = cgroupMounts().find((m) => m.type === 'cgroup2');
-  if (!mount) return 'cgroup v2: not mounted';
-  const own = ownCgroups().get('');
-  if (own === undefined) return 'cgroup v2: this process is in no v2 cgroup';
-  const ownDir = cgroupDir(mount, own);
+function v2Group(dir: string): EnvCgroup {
+  return {
+    procsFiles: [path.join(dir, 'cgroup.procs')],
+    dirs: [dir],
+    freeze: () => write(path.join(dir, 'cgroup.freeze'), '1'),
+    thaw: () => write(path.join(dir, 'cgroup.freeze'), '0'),
+    setCpus: (cpus) => write(path.join(dir, 'cpu.max'), `${quotaUs(cpus)} ${CFS_PERIOD_US}`),
+    peakBytes: () => {
+      // memory.peak exists from Linux 5.19.
+      const v = readProcText(path.join(dir, 'memory.peak'));
+      return v === null ? null : Number(v);
+    },
+    oomKills: () => Number(/oom_kill (\d+)/.exec(readProcText(path.join(dir, 'memory.events')) ?? '')?.[1] ?? 0),
+    killAll: () => {
+      if (existsSync(path.join(dir, 'cgroup.kill'))) {
+        appendFileSync(path.join(dir, 'cgroup.kill'), '1');
+        return;
+      }
+      write(path.join(dir, 'cgroup.freeze'), '0');
+      killPidsIn(path.join(dir, 'cgroup.procs'));
+    },
+    remove: () => tryRmdir(dir),
+  };
+}
+
+/** The controllers usable below this process's v2 group; a string says what is missing. */
+function v2Controllers(mount: CgroupMount, ownDir: string): { withCpuset: boolean } | string {
   const available = controllersAt(ownDir === mount.mountPoint ? mount.mountPoint : path.dirname(ownDir)).concat(
     controllersAt(ownDir),
   );
   const missing = ['cpu', 'memory'].filter((c) => !available.includes(c));
   if (missing.length > 0) return `cgroup v2: controllers ${missing.join(', ')} not available at ${ownDir}`;
   // Without cpuset the quota and memory still apply; only the cores a function sees are not capped.
-  const withCpuset = available.includes('cpuset');
+  return { withCpuset: available.includes('cpuset') };
+}
+
+function detectV2(baseName: string): CgroupSupport | string {
+  const mount = cgroupMounts().find((m) => m.type === 'cgroup2');
+  if (!mount) return 'cgroup v2: not mounted';
+  const own = ownCgroups().get('');
+  if (own === undefined) return 'cgroup v2: this process is in no v2 cgroup';
+  const ownDir = cgroupDir(mount, own);
+  const controllers = v2Controllers(mount, ownDir);
+  if (typeof controllers === 'string') return controllers;
+  const { withCpuset } = controllers;
   let base: string;
   try {
     base = v2Base(mount, ownDir, baseName, withCpuset ? '+cpu +cpuset +memory' : '+cpu +memory');
   } catch (error) {
-    return `cgroup v2: ${(error as Error).message}`;
+    return `cgroup v2: ${errorReason(error)}`;
   }
   return {
     mode: 'v2',
@@ -303,38 +355,13 @@ function detectV2(baseName: string): CgroupSupport | string {
     enforced: true,
     create(id, limits) {
       const dir = path.join(base, id);
-      mkdirSync(dir, { recursive: true });
-      write(path.join(dir, 'cpu.max'), `${quotaUs(limits.cpus)} ${CFS_PERIOD_US}`);
-      if (withCpuset) write(path.join(dir, 'cpuset.cpus'), formatCpuList(limits.cores));
-      write(path.join(dir, 'memory.max'), String(limits.memoryMb * 1024 * 1024));
-      if (existsSync(path.join(dir, 'memory.swap.max'))) write(path.join(dir, 'memory.swap.max'), '0');
-      return {
-        procsFiles: [path.join(dir, 'cgroup.procs')],
-        freeze: () => write(path.join(dir, 'cgroup.freeze'), '1'),
-        thaw: () => write(path.join(dir, 'cgroup.freeze'), '0'),
-        setCpus: (cpus) => write(path.join(dir, 'cpu.max'), `${quotaUs(cpus)} ${CFS_PERIOD_US}`),
-        peakBytes: () => {
-          // memory.peak exists from Linux 5.19.
-          const v = readProcText(path.join(dir, 'memory.peak'));
-          return v === null ? null : Number(v);
-        },
-        oomKills: () => Number(/oom_kill (\d+)/.exec(readProcText(path.join(dir, 'memory.events')) ?? '')?.[1] ?? 0),
-        killAll: () => {
-          if (existsSync(path.join(dir, 'cgroup.kill'))) {
-            appendFileSync(path.join(dir, 'cgroup.kill'), '1');
-            return;
-          }
-          write(path.join(dir, 'cgroup.freeze'), '0');
-          for (const pid of (readProcText(path.join(dir, 'cgroup.procs')) ?? '').split('\n').filter(Boolean)) {
-            try {
-              process.kill(Number(pid), 'SIGKILL');
-            } catch {
-              // exited meanwhile
-            }
-          }
-        },
-        remove: () => tryRmdir(dir),
-      };
+      return createOrUndo([dir], () => {
+        write(path.join(dir, 'cpu.max'), `${quotaUs(limits.cpus)} ${CFS_PERIOD_US}`);
+        if (withCpuset) write(path.join(dir, 'cpuset.cpus'), formatCpuList(limits.cores));
+        write(path.join(dir, 'memory.max'), String(limits.memoryMb * 1024 * 1024));
+        if (existsSync(path.join(dir, 'memory.swap.max'))) write(path.join(dir, 'memory.swap.max'), '0');
+        return v2Group(dir);
+      });
     },
     dispose: () => tryRmdir(base),
   };

@@ -23,6 +23,7 @@ import { type AccessKey, newAccessKey, verifySignature } from './http/sigv4.js';
 import { LAMBDA_ROUTES, LambdaApi } from './lambda-api.js';
 import { LogStore } from './logs.js';
 import { ProcessExecutor } from './process-executor.js';
+import { Reaper, removeStaleWorkDirs } from './reaper.js';
 
 /** What an emulator uses unless told otherwise; the `emulator` command's flags default to these too. */
 export const EMULATOR_DEFAULTS = {
@@ -104,10 +105,12 @@ export class Emulator {
     throw new ApiError(503, 'ServiceException', 'The emulator is not listening yet');
   };
   private readonly environments = new Set<ExecutionEnvironment>();
-  private readonly workDir: string;
+  /** The emulator's own directory (code, environments' private directories), removed when it ends. */
+  readonly workDir: string;
   readonly scratchRoot: string;
+  readonly reaper: Reaper;
   private server: http.Server | null = null;
-  private reaper: NodeJS.Timeout | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
   private busy = 0;
   private readonly asyncInvocations = new Set<Promise<unknown>>();
   endpoint = '';
@@ -122,10 +125,14 @@ export class Emulator {
     this.accessKey = options.requireAuth ? newAccessKey() : null;
     this.allowedHosts = options.allowedHosts ?? [];
     this.logs = new LogStore(this.region, ACCOUNT_ID);
+    // What dead emulators left behind goes first; then a reaper makes sure this one leaves nothing, however it ends.
+    removeStaleWorkDirs(os.tmpdir());
+    this.reaper = new Reaper();
     // Named with this process's id, so an emulator that starts can tell what a dead one left behind.
     this.workDir = mkdtempSync(path.join(os.tmpdir(), `vcpu-bench-emulator-${process.pid}-`));
     // Traversable (not listable) by the unprivileged user environments may run as: they read their code below it.
     chmodSync(this.workDir, 0o711);
+    this.reaper.removeOnExit(this.workDir);
     this.scratchRoot = path.join(this.workDir, 'envs');
     mkdirSync(this.scratchRoot, { mode: 0o711 });
     this.registry = new FunctionRegistry(this.region, path.join(this.workDir, 'code'), (fn) => this.retire(fn));
@@ -143,8 +150,8 @@ export class Emulator {
     const address = this.server.address() as AddressInfo;
     this.endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
     this.guard = requestGuard({ port: address.port, listenHost: host, extraNames: this.allowedHosts });
-    this.reaper = setInterval(() => this.reap(), 1000);
-    this.reaper.unref();
+    this.idleTimer = setInterval(() => this.reap(), 1000);
+    this.idleTimer.unref();
     return this.endpoint;
   }
 
@@ -186,7 +193,7 @@ export class Emulator {
   }
 
   async close(): Promise<void> {
-    if (this.reaper) clearInterval(this.reaper);
+    if (this.idleTimer) clearInterval(this.idleTimer);
     await Promise.allSettled([...this.asyncInvocations]);
     await Promise.all([...this.environments].map((e) => e.shutdown()));
     this.environments.clear();
@@ -197,6 +204,7 @@ export class Emulator {
     });
     await this.executor.dispose();
     rmSync(this.workDir, { recursive: true, force: true });
+    this.reaper.close();
   }
 
   // ---------- environments ----------

@@ -24,6 +24,7 @@ import {
   EXECUTION_ENV,
   INIT_BOOST_VCPUS,
   type InitCpuMode,
+  LIMITS,
   logGroupOf,
   TIMEOUT_ERROR_TYPE,
   vcpuShare,
@@ -33,6 +34,7 @@ import { billedDurationMs } from '../../harness/lambda/pricing.js';
 import type { CoreAllocator } from './cores.js';
 import type { EnvHandle, Executor } from './executor.js';
 import type { LogStore } from './logs.js';
+import type { Reaper } from './reaper.js';
 
 export const RUNTIME_VERSION = `nodejs:${process.versions.node.split('.')[0]}.emulated`;
 
@@ -72,7 +74,12 @@ interface Pending {
   logLines: string[];
   resolve: (outcome: InvocationOutcome) => void;
   timer: NodeJS.Timeout | null;
+  /** The runtime has posted a result (or a too-large one): nothing more is dispatched for this invocation. */
+  responded: boolean;
   settled: boolean;
+  /** Streams on which the runtime has marked the end of this invocation's output. */
+  outputEnded: Set<'stdout' | 'stderr'>;
+  onOutputEnd: (() => void) | null;
   oversubscription: number;
 }
 
@@ -82,6 +89,8 @@ export interface EnvironmentHost {
   readonly region: string;
   /** Endpoint of the emulator's Lambda API, for AWS_ENDPOINT_URL_LAMBDA (fan_out invokes itself through it). */
   readonly endpoint: string;
+  /** Kills this environment should the emulator die before it can. */
+  readonly reaper: Reaper;
   /** Where environments keep their private directories (EnvSpec.scratchDir). */
   readonly scratchRoot: string;
   /** The key the emulator requires requests to be signed with, if any: the function's credentials, as its role's. */
@@ -226,6 +235,8 @@ export class ExecutionEnvironment {
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       },
     });
+    const pid = this.handle.pid;
+    if (pid) this.host.reaper.watchEnvironment(pid, this.handle.cgroupDirs ?? []);
     this.handle.stdout.on('data', (chunk: Buffer) => this.onOutput('stdout', chunk));
     this.handle.stderr.on('data', (chunk: Buffer) => this.onOutput('stderr', chunk));
     void this.handle.exited.then((exit) => this.onExit(exit.code, exit.signal));
@@ -260,7 +271,10 @@ export class ExecutionEnvironment {
         logLines: [],
         resolve,
         timer: null,
+        responded: false,
         settled: false,
+        outputEnded: new Set(),
+        onOutputEnd: null,
         oversubscription: 0,
       };
       this.pending = pending;
@@ -289,7 +303,7 @@ export class ExecutionEnvironment {
   private dispatch(): void {
     const res = this.heldNext;
     const pending = this.pending;
-    if (!res || !pending || pending.settled) return;
+    if (!res || !pending || pending.responded) return;
     this.heldNext = null;
     if (this.frozen) {
       this.handle?.thaw();
@@ -314,11 +328,15 @@ export class ExecutionEnvironment {
     return address && typeof address === 'object' ? `127.0.0.1:${address.port}` : null;
   }
 
-  private onRuntimeRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+  private authorized(req: http.IncomingMessage): boolean {
     const token = req.headers['x-vcpu-bench-runtime-token'];
     const given = Buffer.from(typeof token === 'string' ? token : '');
     const expected = Buffer.from(this.runtimeToken);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  }
+
+  private onRuntimeRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    if (!this.authorized(req)) {
       req.resume();
       json(res, 403, {
         errorMessage: 'This Runtime API belongs to another execution environment',
@@ -326,37 +344,96 @@ export class ExecutionEnvironment {
       });
       return;
     }
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const url = req.url ?? '';
-      if (req.method === 'GET' && url === '/2018-06-01/runtime/invocation/next') return this.onNext(res);
-      if (req.method === 'POST' && url === '/2018-06-01/runtime/init/error') {
-        this.initError = { body, errorType: errorTypeOf(req, body, 'Runtime.Unknown') };
-        this.accepted(res);
-        this.finishInit();
-        return;
-      }
-      const match = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/.exec(url);
-      if (req.method === 'POST' && match) {
-        const [, id, kind] = match;
-        const pending = this.pending;
-        if (!pending || pending.requestId !== id || pending.settled) {
-          return json(res, 400, { errorMessage: 'Invalid request ID', errorType: 'InvalidRequestID' });
-        }
-        const durationMs = performance.now() - pending.dispatchedAt;
-        this.accepted(res);
-        if (kind === 'response') this.settle('success', body, null, durationMs);
-        else
+    const url = req.url ?? '';
+    if (req.method === 'GET' && url === '/2018-06-01/runtime/invocation/next') {
+      req.resume();
+      this.onNext(res);
+      return;
+    }
+    const match = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/.exec(url);
+    const isInitError = req.method === 'POST' && url === '/2018-06-01/runtime/init/error';
+    if (!isInitError && !(req.method === 'POST' && match)) {
+      req.resume();
+      json(res, 404, { errorMessage: `Unknown Runtime API path ${req.method} ${url}`, errorType: 'InvalidRequest' });
+      return;
+    }
+    readRuntimeBody(req).then((body) => {
+      if (body === null) return this.onResponseTooLarge(res, match?.[1] ?? '');
+      if (isInitError) return this.onInitError(req, res, body);
+      return this.onResult(req, res, match?.[1] ?? '', match?.[2] === 'response', body);
+    });
+  }
+
+  private onInitError(req: http.IncomingMessage, res: http.ServerResponse, body: string): void {
+    this.initError = { body, errorType: errorTypeOf(req, body, 'Runtime.Unknown') };
+    this.accepted(res);
+    this.finishInit();
+  }
+
+  private current(requestId: string): Pending | null {
+    const pending = this.pending;
+    return pending && pending.requestId === requestId && !pending.responded ? pending : null;
+  }
+
+  /** The function's response or error for the invocation in flight; Duration ends here. */
+  private onResult(req: http.IncomingMessage, res: http.ServerResponse, id: string, ok: boolean, body: string): void {
+    const pending = this.current(id);
+    if (!pending) {
+      json(res, 400, { errorMessage: 'Invalid request ID', errorType: 'InvalidRequestID' });
+      return;
+    }
+    const durationMs = performance.now() - pending.dispatchedAt;
+    pending.responded = true;
+    this.accepted(res);
+    // A handler's own error leaves the platform status at success: the runtime answered.
+    const settle = ok
+      ? () => this.settle('success', body, null, durationMs)
+      : () =>
           this.settle('error', body, errorTypeOf(req, body, 'Error'), durationMs, {
             status: 'success',
             errorType: null,
           });
-        return;
-      }
-      json(res, 404, { errorMessage: `Unknown Runtime API path ${req.method} ${url}`, errorType: 'InvalidRequest' });
+    this.afterOutput(pending, settle);
+  }
+
+  /** A response over Lambda's limit: refused to the runtime, and the invocation fails as Lambda fails it. */
+  private onResponseTooLarge(res: http.ServerResponse, id: string): void {
+    const limit = LIMITS.syncResponseBytes;
+    json(res, 413, {
+      errorMessage: `Exceeded maximum allowed payload size (${limit} bytes).`,
+      errorType: 'RequestEntityTooLarge',
     });
+    const pending = this.current(id);
+    if (!pending) return;
+    const durationMs = performance.now() - pending.dispatchedAt;
+    pending.responded = true;
+    const errorType = 'Function.ResponseSizeTooLarge';
+    const body = errorDocument(
+      errorType,
+      `Response payload size exceeded maximum allowed payload size (${limit} bytes).`,
+    );
+    this.afterOutput(pending, () => this.settle('error', body, errorType, durationMs));
+  }
+
+  /**
+   * Runs `settle` once the invocation's output has all been read: the runtime marks the end of it on stdout and stderr
+   * (runtime/bootstrap.ts flushOutput). A runtime that marks nothing is waited for a moment, no more.
+   */
+  private afterOutput(pending: Pending, settle: () => void): void {
+    if (pending.timer) clearTimeout(pending.timer);
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(fallback);
+      pending.onOutputEnd = null;
+      settle();
+    };
+    const fallback = setTimeout(finish, OUTPUT_WAIT_MS);
+    pending.onOutputEnd = () => {
+      if (pending.outputEnded.size === 2) finish();
+    };
+    pending.onOutputEnd();
   }
 
   private accepted(res: http.ServerResponse): void {
@@ -374,13 +451,21 @@ export class ExecutionEnvironment {
     res.on('close', () => {
       if (this.heldNext === res) this.heldNext = null;
     });
-    if (this.pending && !this.pending.settled) {
+    if (this.pending && !this.pending.responded) {
       this.dispatch();
       return;
     }
-    // The runtime asks for more work after responding: freeze it, as Lambda does, until the next invocation.
-    // Not while an invocation waits to be dispatched (init just finished, or a warm call is on its way).
-    const awaitingDispatch = this.state === 'busy' && !this.pending?.settled;
+    this.freezeIfIdle();
+  }
+
+  /**
+   * The runtime asks for more work after responding: freeze it, as Lambda does, until the next invocation. Not while
+   * an invocation waits to be dispatched (init just finished, or a warm call is on its way), nor before the last one's
+   * output is in (settled).
+   */
+  private freezeIfIdle(): void {
+    if (!this.heldNext || this.pending) return;
+    const awaitingDispatch = this.state === 'busy';
     if (this.state !== 'dead' && !awaitingDispatch && !this.frozen && this.handle) {
       this.handle.freeze();
       this.frozen = true;
@@ -404,11 +489,17 @@ export class ExecutionEnvironment {
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
     this.state = 'dead';
     this.releaseCores();
+    // Its process group id is free for reuse now: the reaper must not kill whatever gets it next.
+    if (this.handle?.pid) this.host.reaper.forgetEnvironment(this.handle.pid);
     this.finishInit();
     this.closeServer();
     rmSync(this.scratchDir, { recursive: true, force: true });
     const pending = this.pending;
-    if (pending && !pending.settled) {
+    if (pending?.responded && !pending.settled) {
+      // It answered before it died: nothing more of its output will come.
+      pending.outputEnded.add('stdout').add('stderr');
+      pending.onOutputEnd?.();
+    } else if (pending && !pending.settled) {
       const durationMs = performance.now() - pending.dispatchedAt;
       const how = signal ? `signal: ${signal === 'SIGKILL' ? 'killed' : signal}` : `exit status ${code}`;
       const oom = this.handle?.outOfMemory() ?? false;
@@ -465,6 +556,7 @@ export class ExecutionEnvironment {
       this.pending = null;
       this.lastUsedAt = Date.now();
       if (this.state !== 'dead') this.state = 'idle';
+      this.freezeIfIdle();
       pending.resolve({
         requestId: pending.requestId,
         status,
@@ -482,8 +574,21 @@ export class ExecutionEnvironment {
     const text = this.lineBuffers[stream] + chunk.toString('utf8');
     const lines = text.split('\n');
     this.lineBuffers[stream] = lines.pop() ?? '';
-    // The runtime turns newlines inside one record into \r (one record, one event); CloudWatch shows them as newlines.
-    for (const line of lines) this.log(line.replace(/\r/g, '\n'));
+    for (const line of lines) {
+      if (line.startsWith(OUTPUT_MARKER)) {
+        this.onOutputMarker(stream, line.slice(OUTPUT_MARKER.length));
+        continue;
+      }
+      // The runtime turns newlines inside one record into \r (one record, one event); CloudWatch shows them as newlines.
+      this.log(line.replace(/\r/g, '\n'));
+    }
+  }
+
+  private onOutputMarker(stream: 'stdout' | 'stderr', requestId: string): void {
+    const pending = this.pending;
+    if (!pending || pending.requestId !== requestId) return;
+    pending.outputEnded.add(stream);
+    pending.onOutputEnd?.();
   }
 
   private log(message: string): void {
@@ -515,6 +620,25 @@ export class ExecutionEnvironment {
     this.state = 'dead';
     this.closeServer();
   }
+}
+
+/** Marks the end of an invocation's output (runtime/bootstrap.ts OUTPUT_MARKER). */
+const OUTPUT_MARKER = '\u0000vcpu-bench-output-end ';
+/** How long a result waits for its output markers before it is settled without them. */
+const OUTPUT_WAIT_MS = 1000;
+
+/** A result or error posted by the runtime, as text; null when it passes Lambda's response limit. */
+function readRuntimeBody(req: http.IncomingMessage): Promise<string | null> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    req.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes <= LIMITS.syncResponseBytes) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(bytes > LIMITS.syncResponseBytes ? null : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', () => resolve(null));
+  });
 }
 
 function json(res: http.ServerResponse, status: number, body: unknown): void {

@@ -57,6 +57,11 @@ export interface EnvHandle {
   readonly cpuQuota: number | null;
   /** INIT is over: from now on the environment runs at the handler's quota (EnvSpec.cpus). */
   endInit(): void;
+  /**
+   * The environment's cgroup directories, if it has any: should the emulator die, its reaper thaws them, kills what is
+   * in them and removes them (reaper.ts).
+   */
+  readonly cgroupDirs?: readonly string[];
   /** Stop every process of the environment (between invocations, as Lambda does). */
   freeze(): void;
   thaw(): void;

@@ -212,6 +212,7 @@ export class ProcessExecutor implements Executor {
         group.setCpus(spec.cpus);
         cpuQuota = spec.cpus;
       },
+      cgroupDirs: group?.dirs ?? [],
       freeze: () => (group ? group.freeze() : signalGroup(child.pid, 'SIGSTOP')),
       thaw: () => (group ? group.thaw() : signalGroup(child.pid, 'SIGCONT')),
       kill: () => {

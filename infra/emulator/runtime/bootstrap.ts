@@ -4,7 +4,7 @@
  * then loop on `next`, call the handler, post its response or error. Console output is formatted as the Node.js
  * runtime formats it, so the function's own zip runs here as it runs on AWS.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -27,6 +27,9 @@ interface LambdaContext {
   callbackWaitsForEmptyEventLoop: boolean;
   getRemainingTimeInMillis(): number;
 }
+
+/** Marks the end of an invocation's output on stdout and stderr (a NUL no log line starts with; see flushOutput). */
+const OUTPUT_MARKER = '\u0000vcpu-bench-output-end ';
 
 const api = process.env.AWS_LAMBDA_RUNTIME_API;
 if (!api) {
@@ -98,14 +101,50 @@ function readStdin(): string {
 
 // ---------- console, as the Node.js runtime prints it ----------
 
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Writes all of `text` to a file descriptor before returning, as the managed runtime's log writes are synchronous: a
+ * handler that logs a lot waits for the reader, rather than queueing megabytes in its own memory that would then be
+ * delivered during later invocations. The descriptor may have been made non-blocking (by process.stdout): then wait
+ * and retry.
+ */
+function writeAll(fd: number, text: string): void {
+  let rest = Buffer.from(text);
+  while (rest.length > 0) {
+    try {
+      rest = rest.subarray(writeSync(fd, rest));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      Atomics.wait(sleeper, 0, 0, 1);
+    }
+  }
+}
+
 function emit(level: string, args: unknown[]): void {
   const message = format(...args);
   const line = jsonLogs
     ? JSON.stringify({ timestamp: new Date().toISOString(), level, requestId: currentRequestId, message })
     : // The runtime writes one record per call; newlines inside it become \r so the record stays one log event.
       `${new Date().toISOString()}\t${currentRequestId ?? 'undefined'}\t${level}\t${message}`.replace(/\n/g, '\r');
-  process.stdout.write(`${line}\n`);
+  writeAll(1, `${line}\n`);
 }
+
+/** Resolves once a stream has handed everything written to it to the kernel. */
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  return stream.writableLength === 0 ? Promise.resolve() : new Promise((resolve) => stream.once('drain', resolve));
+}
+
+/**
+ * Before an invocation's result is posted, all its output reaches the pipes, then a marker the emulator waits for on
+ * each of them (and does not log): END and REPORT then follow the invocation's last line, as on Lambda.
+ */
+async function flushOutput(requestId: string): Promise<void> {
+  await Promise.all([drained(process.stdout), drained(process.stderr)]);
+  writeAll(1, `${OUTPUT_MARKER}${requestId}\n`);
+  writeAll(2, `${OUTPUT_MARKER}${requestId}\n`);
+}
+
 console.log = (...args: unknown[]) => emit('INFO', args);
 console.info = (...args: unknown[]) => emit('INFO', args);
 console.warn = (...args: unknown[]) => emit('WARN', args);
@@ -186,6 +225,62 @@ function invokeHandler(handler: Handler, event: unknown, context: LambdaContext)
 
 // ---------- the loop ----------
 
+type RuntimeAnswer = Awaited<ReturnType<typeof request>>;
+
+/** As the managed runtime does: an uncaught exception fails the invocation with the error, and the process exits. */
+function exitOnUncaughtException(): void {
+  let failing = false;
+  process.on('uncaughtException', (error) => {
+    // Once only: a failure while reporting the failure must not loop.
+    if (failing) process.exit(129);
+    failing = true;
+    emit('ERROR', ['Uncaught Exception', error]);
+    const id = currentRequestId;
+    const done = () => process.exit(129);
+    if (id) postError(`/2018-06-01/runtime/invocation/${id}/error`, errorBody(error)).then(done, done);
+    else done();
+  });
+}
+
+function contextOf(next: RuntimeAnswer, requestId: string): LambdaContext {
+  const env = process.env;
+  const deadlineMs = Number(next.headers['lambda-runtime-deadline-ms']);
+  return {
+    awsRequestId: requestId,
+    functionName: env.AWS_LAMBDA_FUNCTION_NAME ?? '',
+    functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION ?? '$LATEST',
+    memoryLimitInMB: env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? '',
+    invokedFunctionArn: String(next.headers['lambda-runtime-invoked-function-arn'] ?? ''),
+    logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME ?? '',
+    logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME ?? '',
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => deadlineMs - Date.now(),
+  };
+}
+
+/** Runs the handler on one event and posts its result (or its error) once its output is out. */
+async function invokeOnce(handler: Handler, next: RuntimeAnswer): Promise<void> {
+  const requestId = String(next.headers['lambda-runtime-aws-request-id']);
+  currentRequestId = requestId;
+  let outcome: { ok: true; body: string } | { ok: false; error: ErrorBody };
+  try {
+    const event = next.body.length > 0 ? (JSON.parse(next.body) as unknown) : null;
+    const result = await invokeHandler(handler, event, contextOf(next, requestId));
+    outcome = { ok: true, body: JSON.stringify(result === undefined ? null : result) };
+  } catch (error) {
+    emit('ERROR', ['Invoke Error', JSON.stringify(errorBody(error))]);
+    outcome = { ok: false, error: errorBody(error) };
+  }
+  await flushOutput(requestId);
+  if (!outcome.ok) return postError(`/2018-06-01/runtime/invocation/${requestId}/error`, outcome.error);
+  const posted = await request('POST', `/2018-06-01/runtime/invocation/${requestId}/response`, outcome.body);
+  if (posted.status === 413) {
+    // The emulator has failed the invocation already (the response is over Lambda's limit); say why, as Lambda's
+    // runtime does, and carry on.
+    emit('ERROR', [`Failed to post handler success response. Http response code: 413. ${posted.body}`]);
+  }
+}
+
 async function main(): Promise<void> {
   let handler: Handler;
   try {
@@ -195,53 +290,16 @@ async function main(): Promise<void> {
     await postError('/2018-06-01/runtime/init/error', errorBody(error, 'Runtime.Unknown'));
     process.exit(1);
   }
-  const env = process.env;
-  let failing = false;
-  process.on('uncaughtException', (error) => {
-    // As the managed runtime does: the invocation fails with the error, and the process exits. Once only: a failure
-    // while reporting the failure must not loop.
-    if (failing) process.exit(129);
-    failing = true;
-    emit('ERROR', ['Uncaught Exception', error]);
-    const id = currentRequestId;
-    const done = () => process.exit(129);
-    if (id) postError(`/2018-06-01/runtime/invocation/${id}/error`, errorBody(error)).then(done, done);
-    else done();
-  });
+  exitOnUncaughtException();
   for (;;) {
-    let next: Awaited<ReturnType<typeof request>>;
+    let next: RuntimeAnswer;
     try {
       next = await request('GET', '/2018-06-01/runtime/invocation/next');
     } catch {
       // The Runtime API is gone: so is the environment.
       process.exit(1);
     }
-    const requestId = String(next.headers['lambda-runtime-aws-request-id']);
-    const deadlineMs = Number(next.headers['lambda-runtime-deadline-ms']);
-    currentRequestId = requestId;
-    const context: LambdaContext = {
-      awsRequestId: requestId,
-      functionName: env.AWS_LAMBDA_FUNCTION_NAME ?? '',
-      functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION ?? '$LATEST',
-      memoryLimitInMB: env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? '',
-      invokedFunctionArn: String(next.headers['lambda-runtime-invoked-function-arn'] ?? ''),
-      logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME ?? '',
-      logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME ?? '',
-      callbackWaitsForEmptyEventLoop: true,
-      getRemainingTimeInMillis: () => deadlineMs - Date.now(),
-    };
-    try {
-      const event = next.body.length > 0 ? (JSON.parse(next.body) as unknown) : null;
-      const result = await invokeHandler(handler, event, context);
-      await request(
-        'POST',
-        `/2018-06-01/runtime/invocation/${requestId}/response`,
-        JSON.stringify(result === undefined ? null : result),
-      );
-    } catch (error) {
-      emit('ERROR', ['Invoke Error', JSON.stringify(errorBody(error))]);
-      await postError(`/2018-06-01/runtime/invocation/${requestId}/error`, errorBody(error));
-    }
+    await invokeOnce(handler, next);
   }
 }
 

@@ -1,6 +1,7 @@
 /**
- * What `experiment background` prints: a short table (one line per memory size, kind, gap and reclaim setting, its
- * counts summed over the pairs) and one sentence of conclusion, both computed from background.csv's rows alone.
+ * What `experiment background` prints: a short table (one line per architecture, memory size and kind: its counts
+ * summed over the gaps and pairs, the pairs whose environment was reclaimed apart) and one sentence of conclusion, both
+ * computed from background.csv's rows alone. The CSV keeps every gap and pair apart.
  */
 import { groupBy } from '../../lib/collections.js';
 import { median } from '../statistics/statistics.js';
@@ -20,21 +21,23 @@ export interface BackgroundGroup {
   arch: string;
   memoryMb: number;
   kind: string;
-  gapMs: number;
-  reclaim: boolean;
+  gapsMs: number[];
   emulated: boolean;
   cpuEnforced: boolean;
+  /** Pairs not reclaimed, and of them those measured (start and collect answered with their reports). */
   pairs: number;
-  /** Pairs whose start and collect both answered with their reports. */
   measured: number;
   started: number;
   beforeResponse: number;
-  /** Null when no pair of the group reached the same environment again. */
+  /** Null when no measured pair reached the same environment again. */
   duringGap: number | null;
   ifRunning: number | null;
   afterThaw: number | null;
   lost: number;
-  medianStartMs: number | null;
+  /** Pairs whose environment was reclaimed in the gap: the items still to do at the start's return, and lost. */
+  reclaimedPairs: number;
+  reclaimedOpen: number;
+  reclaimedLost: number;
   medianAwaitedMs: number | null;
   medianAddsMs: number | null;
   medianAddsUsd: number | null;
@@ -49,36 +52,37 @@ function column(rows: readonly BackgroundRow[], pick: (row: BackgroundRow) => nu
   return rows.map(pick).filter((v): v is number => v !== null);
 }
 
+function groupOf(group: readonly BackgroundRow[]): BackgroundGroup {
+  const first = group[0] as BackgroundRow;
+  const kept = group.filter((r) => !r.reclaim);
+  const measured = kept.filter((r) => r.started !== null);
+  const reclaimed = group.filter((r) => r.reclaim && r.started !== null);
+  return {
+    arch: first.arch,
+    memoryMb: first.memory_mb,
+    kind: first.background,
+    gapsMs: [...new Set(group.map((r) => r.gap_ms))].sort((a, b) => a - b),
+    emulated: group.some((r) => r.emulated),
+    cpuEnforced: group.every((r) => r.cpu_enforced),
+    pairs: kept.length,
+    measured: measured.length,
+    started: sum(measured.map((r) => r.started)) ?? 0,
+    beforeResponse: sum(measured.map((r) => r.completed_before_response)) ?? 0,
+    duringGap: sum(measured.map((r) => r.completed_during_gap)),
+    ifRunning: sum(measured.map((r) => r.if_running_during_gap)),
+    afterThaw: sum(measured.map((r) => r.completed_after_thaw)),
+    lost: sum(measured.map((r) => r.lost)) ?? 0,
+    reclaimedPairs: group.filter((r) => r.reclaim).length,
+    reclaimedOpen: sum(reclaimed.map((r) => (r.started ?? 0) - (r.completed_before_response ?? 0))) ?? 0,
+    reclaimedLost: sum(reclaimed.map((r) => r.lost)) ?? 0,
+    medianAwaitedMs: median(column(group, (r) => r.awaited_duration_ms)),
+    medianAddsMs: median(column(group, (r) => r.awaiting_adds_ms)),
+    medianAddsUsd: median(column(group, (r) => r.awaiting_adds_usd)),
+  };
+}
+
 export function groupBackgroundRows(rows: readonly BackgroundRow[]): BackgroundGroup[] {
-  const groups = groupBy(
-    rows,
-    (r) => `${r.arch}\u0000${r.memory_mb}\u0000${r.background}\u0000${r.reclaim}\u0000${r.gap_ms}`,
-  );
-  return [...groups.values()].map((group) => {
-    const first = group[0] as BackgroundRow;
-    const measured = group.filter((r) => r.started !== null);
-    return {
-      arch: first.arch,
-      memoryMb: first.memory_mb,
-      kind: first.background,
-      gapMs: first.gap_ms,
-      reclaim: first.reclaim,
-      emulated: group.some((r) => r.emulated),
-      cpuEnforced: group.every((r) => r.cpu_enforced),
-      pairs: group.length,
-      measured: measured.length,
-      started: sum(measured.map((r) => r.started)) ?? 0,
-      beforeResponse: sum(measured.map((r) => r.completed_before_response)) ?? 0,
-      duringGap: sum(measured.map((r) => r.completed_during_gap)),
-      ifRunning: sum(measured.map((r) => r.if_running_during_gap)),
-      afterThaw: sum(measured.map((r) => r.completed_after_thaw)),
-      lost: sum(measured.map((r) => r.lost)) ?? 0,
-      medianStartMs: median(column(group, (r) => r.start_duration_ms)),
-      medianAwaitedMs: median(column(group, (r) => r.awaited_duration_ms)),
-      medianAddsMs: median(column(group, (r) => r.awaiting_adds_ms)),
-      medianAddsUsd: median(column(group, (r) => r.awaiting_adds_usd)),
-    };
-  });
+  return [...groupBy(rows, (r) => `${r.arch}\u0000${r.memory_mb}\u0000${r.background}`).values()].map(groupOf);
 }
 
 function countText(value: number | null): string {
@@ -96,13 +100,37 @@ function addsText(g: BackgroundGroup): string {
   return `${signed(g.medianAddsMs, formatMs)}${usd}`;
 }
 
+function pairsText(pairs: number, measured: number): string {
+  return measured === pairs ? String(pairs) : `${measured}/${pairs}`;
+}
+
+function lineOf(g: BackgroundGroup): string[] {
+  const kept = g.pairs > 0;
+  return [
+    `${g.arch}${g.emulated ? ` ${EMULATED_MARK}` : ''}${g.cpuEnforced ? '' : ` ${UNENFORCED_MARK}`}`,
+    String(g.memoryMb),
+    g.kind,
+    g.gapsMs.map((ms) => formatMs(ms)).join(', '),
+    kept ? pairsText(g.pairs, g.measured) : '-',
+    kept ? countText(g.started) : '-',
+    kept ? countText(g.beforeResponse) : '-',
+    countText(g.duringGap),
+    g.ifRunning === null ? '-' : `~${countText(g.ifRunning)}`,
+    countText(g.afterThaw),
+    kept ? countText(g.lost) : '-',
+    String(g.reclaimedPairs),
+    g.reclaimedPairs > 0 ? `${countText(g.reclaimedLost)} of ${countText(g.reclaimedOpen)}` : '-',
+    g.medianAwaitedMs === null ? '-' : formatMs(g.medianAwaitedMs),
+    addsText(g),
+  ];
+}
+
 export function renderBackgroundTable(groups: readonly BackgroundGroup[]): string {
   const header = [
     'arch',
     'memory MB',
     'background',
-    'gap',
-    'reclaimed',
+    'gaps',
     'pairs',
     'started',
     'before response',
@@ -110,34 +138,18 @@ export function renderBackgroundTable(groups: readonly BackgroundGroup[]): strin
     'if running',
     'after thaw',
     'lost',
-    'start Duration',
+    'reclaimed pairs',
+    'lost when reclaimed',
     'awaited Duration',
     'awaiting adds',
   ];
-  const lines = groups.map((g) => [
-    `${g.arch}${g.emulated ? ` ${EMULATED_MARK}` : ''}${g.cpuEnforced ? '' : ` ${UNENFORCED_MARK}`}`,
-    String(g.memoryMb),
-    g.kind,
-    formatMs(g.gapMs),
-    g.reclaim ? 'yes' : 'no',
-    g.measured === g.pairs ? String(g.pairs) : `${g.measured}/${g.pairs}`,
-    countText(g.started),
-    countText(g.beforeResponse),
-    countText(g.duringGap),
-    g.ifRunning === null ? '-' : `~${countText(g.ifRunning)}`,
-    countText(g.afterThaw),
-    countText(g.lost),
-    g.medianStartMs === null ? '-' : formatMs(g.medianStartMs),
-    g.medianAwaitedMs === null ? '-' : formatMs(g.medianAwaitedMs),
-    addsText(g),
-  ]);
-  const table = renderTable(header, lines, {
+  const table = renderTable(header, groups.map(lineOf), {
     style: 'markdown',
     rightAligned: (i) => i === 1 || i >= 3,
   });
   const legend = [
-    'Items summed over the pairs. if running: what the same work, awaited, would have completed in the gap at its own rate.',
-    'Durations: median REPORT Duration of the starting invocation and of the same work awaited; awaiting adds: median difference per pair, Duration and USD.',
+    'Items summed over the gaps and pairs (background.csv has each). pairs to lost: pairs whose environment was kept; if running: what the same work, awaited, would have completed in those gaps at its own rate.',
+    'lost when reclaimed: of the items still to do when the environment was reclaimed. awaited Duration: median REPORT Duration of the same work awaited; awaiting adds: median, per pair, of its Duration and cost over the starting invocation.',
   ];
   if (groups.some((g) => g.emulated)) {
     legend.push(`${EMULATED_MARK} emulated: measured on the local emulator, not on AWS Lambda.`);

@@ -117,8 +117,10 @@ async function runPair(input: BackgroundRunInput, cell: BackgroundCell, pair: nu
     reclaimMs = performance.now() - returned;
   }
   // The gap, not an interrupt, decides when the collect goes: an interrupt is honoured after the pair.
-  const waitMs = cell.gapMs - (performance.now() - returned);
-  if (waitMs > 0) await delay(waitMs);
+  // A timer may fire a fraction of a millisecond early: wait until the gap has really passed.
+  for (let waitMs = cell.gapMs; waitMs > 0; waitMs = cell.gapMs - (performance.now() - returned)) {
+    await delay(waitMs);
+  }
   const gapClientMs = performance.now() - returned;
   const collect = await invokeOnce(session, cell.functionName, calls.collect);
   // After a reclaim the collect ran in a new environment: one unrecorded call warms it (JIT, pool threads) so the

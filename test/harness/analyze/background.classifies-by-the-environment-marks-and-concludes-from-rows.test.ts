@@ -153,6 +153,10 @@ test('the CSV has the documented columns, one row per pair, and the table and se
   assert.equal(parsed.length, 3);
   const table = renderBackgroundTable(groupBackgroundRows(rows));
   assert.match(table, /\| during gap \|/);
+  const line = table.split('\n').find((l) => l.includes('| timer '));
+  assert.ok(line, table);
+  // started, before response, during gap, if running, after thaw, lost; reclaimed pairs, lost when reclaimed.
+  assert.match(line, /\|\s+10 \|\s+1 \|\s+1 \|\s+~9 \|\s+8 \|\s+0 \|\s+1 \|\s+9 of 9 \|/);
   assert.match(table, /emulated/);
   const sentence = backgroundConclusion(rows);
   assert.match(sentence, /^In 2 pairs, background work completed 1 items during the gaps/);

@@ -31,6 +31,19 @@ export class TargetError extends UserError {
   override name = 'TargetError';
 }
 
+/** `setup` or `cleanup --role` cannot do what it was asked without touching something that is not vcpu-bench's. */
+export class SetupError extends UserError {
+  override name = 'SetupError';
+}
+
+/**
+ * A check the sweep needs failed before anything was deployed (`doctor`, and its run at the start of deploy, run and
+ * bench on AWS). Exit 2 like a ConfigError: nothing was changed, and the printed checklist says what to fix.
+ */
+export class PreflightError extends UserError {
+  override name = 'PreflightError';
+}
+
 /** The local emulator could not start (its port is taken, the host is not an address of this machine). */
 export class EmulatorError extends UserError {
   override name = 'EmulatorError';

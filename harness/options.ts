@@ -71,6 +71,7 @@ export interface SweepOptions {
   ciPct: number;
   warmup: number;
   concurrency: number;
+  maxRetries: number;
   timeoutS: number;
   /** The seed of the order cells are measured in on the local target (recorded, so a run can be replayed). */
   shuffleSeed: number;
@@ -106,6 +107,8 @@ export const REPS_RULE: IntegerRule = { min: 1, max: 1000 };
 export const WARMUP_RULE: IntegerRule = { min: 0, max: 100 };
 export const CONCURRENCY_RULE: IntegerRule = { min: 1, max: DEFAULT_ACCOUNT_CONCURRENCY };
 export const TIMEOUT_RULE: IntegerRule = { min: TIMEOUT_S.min, max: TIMEOUT_S.max, unit: 's' };
+export const MAX_RETRIES_RULE: IntegerRule = { min: 0, max: 20 };
+export const LOGS_WAIT_RULE: IntegerRule = { min: 0, max: 3600, unit: 's' };
 export const CI_PCT_RANGE = { min: 0.1, max: 100 } as const;
 export const SEED_RULE: IntegerRule = { min: 0, max: 2 ** 31 - 1 };
 export const RUN_ID_PATTERN = /^[A-Za-z0-9._-]+$/;
@@ -445,6 +448,15 @@ export const SWEEP_OPTION_TABLE: OptionTable<SweepOptions> = [
     fallback: (resolved) => DEFAULT_CONCURRENCY[resolved.target ?? 'local'],
   },
   {
+    flag: 'max-retries',
+    key: 'maxRetries',
+    group: OPTION_GROUPS.reps,
+    describe: `Times a throttled invocation (429 TooManyRequestsException) is retried, with jittered exponential back-off from 0.1 s up to 20 s, before it is recorded as throttled; each record counts its retries. A throttled attempt never ran, so it is never a measurement. Allowed: an integer from ${MAX_RETRIES_RULE.min} to ${MAX_RETRIES_RULE.max}`,
+    defaultDescription: '8',
+    parse: integer(MAX_RETRIES_RULE),
+    fallback: () => 8,
+  },
+  {
     flag: 'timeout',
     key: 'timeoutS',
     group: OPTION_GROUPS.reps,
@@ -604,6 +616,22 @@ export function resolveSavedSweepOptions(saved: Record<string, unknown>): SweepO
   return resolveSweepOptions(argv);
 }
 
+/** Where `setup` works, and the --prefix whose role (`<prefix>-function`) it makes. */
+export type SetupOptions = TargetOptions & Pick<SweepOptions, 'prefix'>;
+
+export const SETUP_OPTION_TABLE: OptionTable<SetupOptions> = SWEEP_OPTION_TABLE.filter(
+  (spec): spec is OptionTable<SetupOptions>[number] =>
+    spec.key === 'target' ||
+    spec.key === 'region' ||
+    spec.key === 'profile' ||
+    spec.key === 'endpointUrl' ||
+    spec.key === 'prefix',
+);
+
+export function resolveSetupOptions(argv: Record<string, unknown>): SetupOptions {
+  return resolveTable(SETUP_OPTION_TABLE, argv).options;
+}
+
 /** Resolve only where a command runs (--target, --region, --profile, --endpoint-url). */
 export function resolveTargetOptions(argv: Record<string, unknown>): TargetOptions {
   return resolveTable(TARGET_OPTION_TABLE, argv).options;
@@ -630,8 +658,9 @@ export const RUN_CONTROL_OPTION_TABLE: OptionTable<RunControlOptions> = [
     key: 'role',
     group: OPTION_GROUPS.where,
     describe:
-      'IAM role ARN for the functions. Required with --target aws (Lambda basic execution, plus lambda:InvokeFunction on the benchmark functions for fan_out); ignored locally. Allowed: arn:aws:iam::<account>:role/<name>',
-    defaultDescription: 'none (a placeholder on the local emulator)',
+      'IAM role ARN for the functions on --target aws (its own logs, plus lambda:InvokeFunction on the benchmark functions for fan_out: infra/iam/); ignored locally. Allowed: arn:aws:iam::<account>:role/<name>',
+    defaultDescription:
+      'on aws, the role `vcpu-bench setup` made (<prefix>-function, tagged vcpu-bench:managed=true); locally a placeholder',
     parse: matching(ROLE_ARN_PATTERN, 'must be an IAM role ARN, arn:aws:iam::<12-digit account>:role/<name>'),
     fallback: () => null,
   },
@@ -649,6 +678,28 @@ export const RUN_CONTROL_OPTION_TABLE: OptionTable<RunControlOptions> = [
 
 export function resolveRunControlOptions(argv: Record<string, unknown>): RunControlOptions {
   return resolveTable(RUN_CONTROL_OPTION_TABLE, argv).options;
+}
+
+// ---------- late REPORT lines: how long run, bench and analyze --cloudwatch wait for them ----------
+
+export interface LogsWaitOptions {
+  logsWaitS: number;
+}
+
+export const LOGS_WAIT_OPTION_TABLE: OptionTable<LogsWaitOptions> = [
+  {
+    flag: 'logs-wait',
+    key: 'logsWaitS',
+    group: 'REPORT lines:',
+    describe: `After a run, keep fetching CloudWatch Logs until every invocation (fan-out children included) has its REPORT line, for at most this many seconds; what is still missing is listed, never guessed. 0 fetches once. Allowed: an integer from ${LOGS_WAIT_RULE.min} to ${LOGS_WAIT_RULE.max}`,
+    defaultDescription: '300 (logs reach CloudWatch after the invocation)',
+    parse: integer(LOGS_WAIT_RULE),
+    fallback: () => 300,
+  },
+];
+
+export function resolveLogsWaitOptions(argv: Record<string, unknown>): LogsWaitOptions {
+  return resolveTable(LOGS_WAIT_OPTION_TABLE, argv).options;
 }
 
 // ---------- the `emulator` command's options ----------

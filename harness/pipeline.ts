@@ -7,28 +7,92 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { digestOf, hashRange } from '../workloads/hash.js';
 import { type AnalyzeResult, analyzeRun } from './analyze/analyze.js';
-import { CLOUDWATCH_REPORTS_FILE, saveRunReportLines } from './analyze/cloudwatch.js';
-import { type DeployedFunction, deploy, LOCAL_ROLE } from './deploy/deploy.js';
-import { ConfigError } from './errors.js';
+import { type AwaitedReports, awaitRunReportLines, CLOUDWATCH_REPORTS_FILE } from './analyze/cloudwatch.js';
+import { addToScope, type Completeness, newLateReportScope } from './analyze/completeness.js';
+import { type DeployedFunction, deploy, LOCAL_ROLE, skippedOf } from './deploy/deploy.js';
+import { type DoctorCheck, type DoctorReport, doctor } from './doctor/doctor.js';
+import { ConfigError, DeployError, PreflightError } from './errors.js';
 import { RUNTIME } from './lambda/platform.js';
 import { resolveSavedSweepOptions, type SweepOptions } from './options.js';
-import { calibrate, type Plan, type PlanCalibration, plannedFunctions, planSweep } from './plan/plan.js';
-import { harnessVersion, hostInfo, RunDir, type RunManifest } from './run/run-dir.js';
+import {
+  calibrate,
+  type Plan,
+  type PlanCalibration,
+  type PlannedCell,
+  plannedFunctions,
+  planSweep,
+} from './plan/plan.js';
+import { readInvocationsJsonl } from './run/record.js';
+import { harnessVersion, hostInfo, RunDir, type RunManifest, type SkippedFunction } from './run/run-dir.js';
 import { runSweep, type SweepProgress, type SweepResult } from './run/sweep.js';
+import { findSetupRole } from './setup/role.js';
 import { openTarget, type TargetSession } from './target/target.js';
 
 export function makePlan(options: SweepOptions, calibration?: PlanCalibration): Plan {
   return planSweep(options, calibration ?? calibrate(options.algorithm, options.cost));
 }
 
+/**
+ * A role without looking it up: --role, or locally a placeholder. For commands that do not open a session first (the
+ * background experiment); the sweep commands use resolveRole, which also finds the role `setup` made.
+ */
 export function roleFor(options: Pick<SweepOptions, 'target'>, role: string | null): string {
   if (role) return role;
   if (options.target === 'aws') {
     throw new ConfigError(
-      '--role: required with --target aws: the ARN of an IAM role Lambda can assume (basic execution, plus lambda:InvokeFunction on the benchmark functions for fan_out)',
+      '--role: required with --target aws: the ARN of an IAM role Lambda can assume (`vcpu-bench setup --target aws` makes one and prints it)',
     );
   }
   return LOCAL_ROLE;
+}
+
+/**
+ * The role the functions run as: --role when given; locally a placeholder; on AWS the role `vcpu-bench setup` made
+ * for this --prefix, found by its name and tag (null when there is none, or it cannot be read: doctor says which).
+ */
+export async function resolveRole(
+  session: TargetSession,
+  options: Pick<SweepOptions, 'prefix'>,
+  role: string | null,
+): Promise<string | null> {
+  if (role) return role;
+  if (session.kind === 'local') return LOCAL_ROLE;
+  try {
+    return await findSetupRole(session, options.prefix);
+  } catch {
+    return null;
+  }
+}
+
+/** The doctor's checks without probes, before anything is deployed on AWS; a failed one stops the command (exit 2). */
+export async function preflight(
+  session: TargetSession,
+  options: SweepOptions,
+  role: string | null,
+  notice: (line: string) => void,
+): Promise<DoctorReport> {
+  const report = await doctor(session, { options, role, probe: false });
+  notice(`preflight (vcpu-bench doctor) on ${session.description}:`);
+  for (const line of report.checks.map(checkLine)) notice(line);
+  if (!report.ok) {
+    const failed = report.checks.filter((c) => c.status === 'fail').map((c) => c.name);
+    throw new PreflightError(`preflight failed: ${failed.join(', ')}; nothing was deployed (fixes above)`);
+  }
+  return report;
+}
+
+/** One checklist line: status, check, what was found, and the fix when there is one. */
+export function checkLine(c: DoctorCheck): string {
+  const mark = { ok: 'ok  ', warn: 'warn', fail: 'FAIL', skip: 'skip' }[c.status];
+  return `  ${mark} ${c.name}: ${c.detail}${c.fix ? ` -> fix: ${c.fix}` : ''}`;
+}
+
+/** The role, or the error that says how to get one. */
+export function requireRole(role: string | null): string {
+  if (role) return role;
+  throw new ConfigError(
+    '--role: required with --target aws: run `vcpu-bench setup --target aws` once (--role then defaults to the role it made), or pass the ARN of an IAM role Lambda can assume',
+  );
 }
 
 export async function openSession(options: SweepOptions): Promise<TargetSession> {
@@ -42,7 +106,7 @@ export async function openSession(options: SweepOptions): Promise<TargetSession>
   });
 }
 
-/** Deploys one function per (arch, memory) of the sweep; needs no plan, so no calibration. */
+/** Deploys one function per (arch, memory) of the sweep; needs no plan, so no calibration. Refused sizes are skipped. */
 export async function deployStep(
   session: TargetSession,
   options: SweepOptions,
@@ -55,11 +119,40 @@ export async function deployStep(
   );
 }
 
+/** One line per function deploy skipped: which size, and AWS's reason. */
+export function skippedLines(skipped: readonly SkippedFunction[]): string[] {
+  return skipped.map((f) => `skipped ${f.name} (${f.memoryMb} MB, ${f.arch}): ${f.reason}`);
+}
+
+/**
+ * The cells the sweep can run after deploy: those of the functions deployed. Refused memory sizes are written to
+ * run.json (for the summary) and their cells left out; a sweep with nothing left is an error.
+ */
+export function cellsAfterDeploy(
+  plan: Plan,
+  deployed: readonly DeployedFunction[],
+  runDir: RunDir,
+  manifest: RunManifest,
+): PlannedCell[] {
+  const skipped = skippedOf(deployed);
+  manifest.skipped = skipped;
+  runDir.writeManifest(manifest);
+  const refused = new Set(skipped.map((f) => f.name));
+  const cells = plan.cells.filter((c) => !refused.has(c.functionName));
+  if (cells.length === 0) {
+    throw new DeployError(
+      `every memory size was refused: ${skipped.map((f) => `${f.memoryMb} MB: ${f.reason}`).join('; ')}`,
+    );
+  }
+  return cells;
+}
+
 /** Prepares the run directory: a new one refuses to overwrite, a resumed one keeps its manifest. */
 export function openRunDir(
   options: SweepOptions,
   session: TargetSession,
   resume: boolean,
+  plan?: Plan,
 ): { runDir: RunDir; manifest: RunManifest } {
   const runDir = RunDir.forRun(options.out, options.runId);
   if (resume) {
@@ -92,6 +185,16 @@ export function openRunDir(
     versions: { harness: harnessVersion(), node: process.version, lambdaRuntime: RUNTIME },
     expectedDigest,
     resumedAt: [],
+    ...(plan
+      ? {
+          estimate: {
+            usdAtMinReps: plan.atMinReps.usd,
+            usdAtMaxReps: plan.atMaxReps.usd,
+            requestsAtMinReps: plan.atMinReps.requests,
+            requestsAtMaxReps: plan.atMaxReps.requests,
+          },
+        }
+      : {}),
   };
   runDir.writeManifest(manifest);
   return { runDir, manifest };
@@ -120,11 +223,12 @@ export async function runStep(
   manifest: RunManifest,
   signal?: AbortSignal,
   progress?: SweepProgress,
+  cells: PlannedCell[] = plan.cells,
 ): Promise<SweepResult> {
   return runSweep({
     session,
     options: plan.options,
-    cells: plan.cells,
+    cells,
     runDir,
     expectedDigest: manifest.expectedDigest,
     signal,
@@ -132,14 +236,31 @@ export async function runStep(
   });
 }
 
+export interface LateReportsOptions {
+  /** How long to keep fetching (--logs-wait). An embedded emulator's logs are never late: it fetches once. */
+  waitS: number;
+  signal?: AbortSignal;
+  onPoll?(found: Completeness, polls: number): void;
+}
+
 /**
- * Fan-out children are invocations of their own, with REPORT lines only in the target's logs: fetch the REPORT lines
- * of the run's fan_out functions for its time window into the run directory, where `analyze` reads them.
+ * Late logs: fan-out children's REPORT lines are only in the target's logs, and any invocation whose tail lacked one
+ * may get it there later. Keeps fetching them into the run directory, where `analyze` reads them, until every
+ * request id of the run has its REPORT or --logs-wait passes.
  */
-export async function fetchFanOutReports(session: TargetSession, runDir: RunDir): Promise<number> {
-  const records = runDir.readRecords().filter((r) => r.mode === 'fan_out');
-  const saved = await saveRunReportLines(runDir.dir, session.logs, records);
-  return saved?.fetched ?? 0;
+export async function collectLateReports(
+  session: TargetSession,
+  runDir: RunDir,
+  o: LateReportsOptions,
+): Promise<AwaitedReports> {
+  const waitS = session.emulator ? 0 : o.waitS;
+  const scope = newLateReportScope();
+  for await (const batch of readInvocationsJsonl(runDir.invocationsFile)) for (const r of batch) addToScope(scope, r);
+  return awaitRunReportLines(runDir.dir, session.logs, scope, {
+    deadlineMs: waitS * 1000,
+    ...(o.signal ? { signal: o.signal } : {}),
+    ...(o.onPoll ? { onPoll: o.onPoll } : {}),
+  });
 }
 
 /**
@@ -168,7 +289,8 @@ export interface MeasureInput {
   /** The options to run with (sweepOptionsFor has applied --resume). */
   options: SweepOptions;
   plan: Plan;
-  role: string;
+  /** --role; null lets resolveRole find the one `setup` made (AWS) or use the placeholder (local). */
+  role: string | null;
   resume: boolean;
   signal?: AbortSignal;
   progress?: SweepProgress;
@@ -181,6 +303,9 @@ export interface MeasuredRun {
   session: TargetSession;
   runDir: RunDir;
   result: SweepResult;
+  /** The cells run: the plan's, less those of memory sizes the account refused. */
+  cells: PlannedCell[];
+  skipped: SkippedFunction[];
 }
 
 /**
@@ -196,7 +321,9 @@ export async function measure<T>(
   const notice = input.notice ?? (() => {});
   const session = await openSession(options);
   try {
-    const { runDir, manifest } = openRunDir(options, session, input.resume);
+    const role = await resolveRole(session, options, input.role);
+    if (session.kind === 'aws') await preflight(session, options, role, notice);
+    const { runDir, manifest } = openRunDir(options, session, input.resume, plan);
     notice(`run ${options.runId} on ${session.description}`);
     notice(`results: ${runDir.dir}`);
     const hostArch = process.arch === 'arm64' ? 'arm64' : 'x86_64';
@@ -206,9 +333,11 @@ export async function measure<T>(
         `note: ${foreign.join(', ')} functions run on this ${hostArch} host under the emulator: their rows carry the arch they were deployed with, but the CPU is this host's`,
       );
     }
-    await deployStep(session, options, input.role);
-    const result = await runStep(session, plan, runDir, manifest, input.signal, input.progress);
-    const run = { plan, session, runDir, result };
+    const deployed = await deployStep(session, options, requireRole(role));
+    const cells = cellsAfterDeploy(plan, deployed, runDir, manifest);
+    for (const line of skippedLines(manifest.skipped ?? [])) notice(line);
+    const result = await runStep(session, plan, runDir, manifest, input.signal, input.progress, cells);
+    const run = { plan, session, runDir, result, cells, skipped: manifest.skipped ?? [] };
     return { run, after: result.interrupted ? null : await after(run) };
   } finally {
     await session.close();

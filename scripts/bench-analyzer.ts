@@ -101,6 +101,7 @@ function generate(n: number, random: () => number, withReportLines: boolean): Ge
   } as const;
   const record: InvocationRecord = {
     runId: 'bench-analyzer',
+    retries: 0,
     target: 'local',
     emulated: true,
     cpuEnforced: true,

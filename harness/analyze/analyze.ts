@@ -23,17 +23,19 @@ import {
   reportRequestId,
 } from '../lambda/report-line.js';
 import { INVOCATIONS_FILE, type InvocationRecord, parseInvocationsJsonl, readInvocationsJsonl } from '../run/record.js';
-import { RUN_FILE } from '../run/run-dir.js';
+import { RUN_FILE, RunDir, type RunManifest } from '../run/run-dir.js';
 import { type AmdahlRow, amdahlCsv, amdahlRows } from './amdahl.js';
+import { RunTally } from './completeness.js';
 import { invocationsCsv, summaryCsv } from './csv.js';
 import type { Exporter } from './exporter.js';
 import { summaryJson } from './json.js';
 import { logLineBatches } from './log-files.js';
 import { type Recommendation, type RecommendOptions, recommend } from './recommend.js';
 import { carriedReports, type InvocationRow, reportsWanted, toInvocationRow } from './rows.js';
+import { type RunReport, runReportOf } from './run-report.js';
 import { type ScalingRow, scalingCsv, scalingRows } from './scaling.js';
 import { type SummaryInput, type SummaryRow, summarize, summaryInput } from './summary.js';
-import { summaryMarkdown } from './table.js';
+import { renderRunReport, renderSummaryTable, SUMMARY_MARKDOWN_FILE } from './table.js';
 import { vcpuCsv, vcpuRows } from './vcpu.js';
 
 export interface AnalyzeOptions {
@@ -50,6 +52,8 @@ export interface AnalyzeResult {
   scaling: ScalingRow[];
   amdahl: AmdahlRow[];
   recommendations: Recommendation[];
+  /** The run as a whole: actual cost against the estimate, REPORT completeness, retries, skipped sizes. */
+  run: RunReport;
   /** The files written, absolute. */
   files: string[];
 }
@@ -104,14 +108,45 @@ async function writeExport<Row>(dir: string, exporter: Exporter<Row>, rows: read
  * on Lambda itself, or when run.json is missing or holds no such figure (a run directory from elsewhere).
  */
 export async function emulatedHostCores(dir: string): Promise<number | null> {
-  let manifest: unknown;
+  const manifest = await rawManifest(dir);
+  if (!isRecord(manifest) || !isRecord(manifest.target) || manifest.target.emulated !== true) return null;
+  return numberField(manifest.host, 'cores');
+}
+
+/** run.json as JSON, unchecked (every use narrows it), or null when there is none or it does not parse. */
+async function rawManifest(dir: string): Promise<unknown> {
   try {
-    manifest = JSON.parse(await readFile(path.join(dir, RUN_FILE), 'utf8'));
+    return JSON.parse(await readFile(path.join(dir, RUN_FILE), 'utf8'));
   } catch {
     return null;
   }
-  if (!isRecord(manifest) || !isRecord(manifest.target) || manifest.target.emulated !== true) return null;
-  return numberField(manifest.host, 'cores');
+}
+
+/**
+ * Records the actual cost and REPORT completeness in run.json, next to the plan's estimate. Only a run.json that
+ * reads back as a whole manifest is rewritten; a run directory without one (copied from elsewhere) is left as it is.
+ */
+function saveActuals(dir: string, run: RunReport): void {
+  const runDir = new RunDir(dir);
+  let manifest: RunManifest;
+  try {
+    manifest = runDir.readManifest();
+  } catch {
+    return;
+  }
+  runDir.writeManifest({
+    ...manifest,
+    actual: {
+      analyzedAt: new Date().toISOString(),
+      costUsd: run.actualCost.usd,
+      gbSeconds: run.actualCost.gbSeconds,
+      invocations: run.actualCost.invocations,
+      childInvocations: run.actualCost.childInvocations,
+      complete: run.actualCost.complete,
+      reportsExpected: run.completeness.expected,
+      reportsFound: run.completeness.found,
+    },
+  });
 }
 
 /** The file a Node system error names, if any. */
@@ -185,7 +220,7 @@ interface FirstPass {
   rescan: boolean;
 }
 
-async function firstPass(jsonl: string, sink: RowSink): Promise<FirstPass> {
+async function firstPass(jsonl: string, sink: RowSink, tally: RunTally): Promise<FirstPass> {
   const pass: FirstPass = { queue: [], wanted: new Set(), found: new Map(), rescan: false };
   // Request ids the records carry REPORTs for: only consulted when some record wants one.
   const carriedIds = new Set<string>();
@@ -208,6 +243,8 @@ async function firstPass(jsonl: string, sink: RowSink): Promise<FirstPass> {
       if (wanted.length > 0) pass.queue.push({ record, carried });
       else if (pass.queue.length > 0) pass.queue.push({ row: toInvocationRow(record, none, carried) });
       else sink.add(toInvocationRow(record, none, carried));
+      // Complete records count at once; those waiting for the logs count once the logs are read (streamRows).
+      if (wanted.length === 0) tally.add(record, none, carried);
     }
     await sink.drained();
   }
@@ -252,14 +289,15 @@ async function fromLogs(pass: FirstPass, o: AnalyzeOptions): Promise<void> {
   }
 }
 
-/** Streams every record into `sink` as a row, in file order. */
-async function streamRows(jsonl: string, sink: RowSink, o: AnalyzeOptions): Promise<void> {
-  const pass = await firstPass(jsonl, sink);
+/** Streams every record into `sink` as a row, in file order, and into `tally`. */
+async function streamRows(jsonl: string, sink: RowSink, tally: RunTally, o: AnalyzeOptions): Promise<void> {
+  const pass = await firstPass(jsonl, sink, tally);
   if (pass.queue.length === 0) return;
   if (pass.rescan) pass.found = await carriedInOrder(jsonl, pass.wanted);
   await fromLogs(pass, o);
   for (const item of pass.queue) {
     sink.add('row' in item ? item.row : toInvocationRow(item.record, pass.found, item.carried));
+    if ('record' in item) tally.add(item.record, pass.found, item.carried);
   }
 }
 
@@ -278,8 +316,9 @@ export async function analyzeRun(runDir: string, opts: AnalyzeOptions = {}): Pro
     throw new RunDirError(`${jsonl}: cannot be read (${errorReason(error)})`, { cause: error });
   }
   const sink = new RowSink(path.join(dir, invocationsCsv.name));
+  const tally = new RunTally();
   try {
-    await streamRows(jsonl, sink, opts);
+    await streamRows(jsonl, sink, tally, opts);
   } catch (error: unknown) {
     await sink.discard();
     // A file that could not be read (run directory, logs) is the user's to fix; anything else is a bug.
@@ -292,16 +331,21 @@ export async function analyzeRun(runDir: string, opts: AnalyzeOptions = {}): Pro
   const scaling = scalingRows(summary);
   const amdahl = amdahlRows(summary, sink.summaryInputs);
   const recommendations = recommend(summary, DEFAULT_RECOMMEND_OPTIONS);
+  const run = runReportOf(tally, await rawManifest(dir));
+  // summary.md: the table, and the run as a whole under it with every missing REPORT listed.
+  const markdown = path.join(dir, SUMMARY_MARKDOWN_FILE);
+  await writeFileAtomic(markdown, `${renderSummaryTable(summary)}\n${renderRunReport(run)}`);
   const files = [
     sink.file,
     await writeExport(dir, summaryCsv, summary),
     await writeExport(dir, summaryJson, summary),
-    await writeExport(dir, summaryMarkdown, summary),
+    markdown,
     await writeExport(dir, scalingCsv, scaling),
     await writeExport(dir, vcpuCsv, vcpuRows(summary, { hostCores })),
     await writeExport(dir, amdahlCsv, amdahl),
   ];
-  return { invocationCount: sink.summaryInputs.length, summary, scaling, amdahl, recommendations, files };
+  saveActuals(dir, run);
+  return { invocationCount: sink.summaryInputs.length, summary, scaling, amdahl, recommendations, run, files };
 }
 
 /** What `analyze` and `bench` recommend by: balanced, no limit on Duration (`recommend` takes both as flags). */

@@ -13,9 +13,10 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import { isNotFound, writeFileAtomic } from '../../lib/fs.js';
 import { logGroupOf } from '../lambda/platform.js';
-import { parseReportLine } from '../lambda/report-line.js';
+import { asPlainLog, parseReportLine, reportRequestId } from '../lambda/report-line.js';
 import type { InvocationRecord } from '../run/record.js';
 import { isResourceNotFound } from '../target/target.js';
+import type { Completeness, LateReportScope } from './completeness.js';
 
 /** Where `analyze --cloudwatch` saves what it fetched; a later `analyze` of the run reads it again. */
 export const CLOUDWATCH_REPORTS_FILE = 'cloudwatch-reports.log';
@@ -126,4 +127,87 @@ export async function saveRunReportLines(
   const merged = [...new Set([...saved.split('\n').filter((line) => line !== ''), ...lines])];
   await writeFileAtomic(file, merged.map((line) => `${line}\n`).join(''));
   return { fetched: lines.length, file, scope };
+}
+
+async function savedText(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error: unknown) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+export interface AwaitReportsOptions {
+  /** Give up this long after the first fetch: what is still missing then is reported missing. */
+  deadlineMs: number;
+  /** First pause between fetches; it doubles up to maxPollMs. */
+  firstPollMs?: number;
+  maxPollMs?: number;
+  /** Stops the wait (Ctrl-C); what was fetched so far is kept. */
+  signal?: AbortSignal;
+  /** Told after each fetch how many REPORT lines are found of those expected. */
+  onPoll?(found: Completeness, polls: number): void;
+}
+
+export interface AwaitedReports {
+  completeness: Completeness;
+  /** Fetches made: 0 when every REPORT was already in the records. */
+  polls: number;
+}
+
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * Late logs: CloudWatch Logs receives REPORT lines some time after the invocation (harness/lambda/README.md "Logs"),
+ * and a fan-out child's REPORT exists only there. Fetches the REPORT lines of the functions whose invocations still
+ * lack one into <dir>/cloudwatch-reports.log, again and again (pausing 2 s, then doubling up to 15 s), until every
+ * request id of the run has its REPORT or the deadline passes. Nothing is fetched when the records already hold
+ * every REPORT.
+ */
+export async function awaitRunReportLines(
+  dir: string,
+  logs: CloudWatchLogsClient,
+  scope: LateReportScope,
+  o: AwaitReportsOptions,
+): Promise<AwaitedReports> {
+  const file = path.join(dir, CLOUDWATCH_REPORTS_FILE);
+  const check = async (): Promise<Completeness> => {
+    const saved = new Set<string>();
+    for (const line of asPlainLog((await savedText(file)) ?? '').split(/\r?\n/)) {
+      const id = reportRequestId(line);
+      if (id !== null) saved.add(id);
+    }
+    const missing = scope.wanted.filter((entry) => !saved.has(entry.requestId));
+    return { expected: scope.expected, found: scope.expected - missing.length, missing };
+  };
+  const { records } = scope;
+  let found = await check();
+  const deadline = Date.now() + o.deadlineMs;
+  let polls = 0;
+  for (let delayMs = o.firstPollMs ?? 2000; found.missing.length > 0 && !o.signal?.aborted; ) {
+    const functions = new Set(found.missing.map((m) => m.functionName));
+    await saveRunReportLines(
+      dir,
+      logs,
+      records.filter((r) => functions.has(r.functionName)),
+    );
+    polls += 1;
+    found = await check();
+    o.onPoll?.(found, polls);
+    if (found.missing.length === 0 || Date.now() + delayMs > deadline) break;
+    await pause(delayMs, o.signal);
+    delayMs = Math.min(delayMs * 2, o.maxPollMs ?? 15_000);
+  }
+  return { completeness: found, polls };
 }

@@ -47,6 +47,8 @@ export const INVOCATION_COLUMNS = [
   'cost_usd',
   'started_at',
   'host_oversubscription',
+  // Added after the first runs: at the end, so readers that take columns by position keep working.
+  'retries',
 ] as const;
 
 export type InvocationStatus = InvocationRecord['status'];
@@ -89,6 +91,8 @@ export interface InvocationRow {
   started_at: string;
   /** Local emulator: peak running CPU quotas over host cores during the invocation; above 1, suspect. */
   host_oversubscription: number | null;
+  /** Throttled attempts retried before this invocation (harness/run/retry.ts); null for records older than the field. */
+  retries: number | null;
 }
 
 /** Request ids of the fan-out children the response lists (WorkloadResponse.children); null when it lists none. */
@@ -233,5 +237,6 @@ export function toInvocationRow(
     cost_usd: costUsd,
     started_at: record.startedAt,
     host_oversubscription: record.hostOversubscription ?? null,
+    retries: record.retries,
   };
 }

@@ -6,10 +6,14 @@
  */
 import { groupBy } from '../../lib/collections.js';
 import { MODES } from '../../workloads/event.js';
-import { formatSignificant } from '../text/format.js';
+import { formatCount, formatSignificant, formatUsd } from '../text/format.js';
 import { renderTable } from '../text/table.js';
+import type { ExpectedReport } from './completeness.js';
 import type { Exporter } from './exporter.js';
+import type { RunReport } from './run-report.js';
 import type { SummaryRow } from './summary.js';
+
+export const SUMMARY_MARKDOWN_FILE = 'summary.md';
 
 const EMULATED_MARK = '*';
 const UNENFORCED_MARK = '!';
@@ -84,5 +88,69 @@ export function renderSummaryTable(summary: readonly SummaryRow[]): string {
 /** The table behind the exporter interface, for callers that pick formats by name. */
 export const summaryTable: Exporter<SummaryRow> = { name: 'table', serialize: renderSummaryTable };
 
-/** The same table as a file beside the CSVs. */
-export const summaryMarkdown: Exporter<SummaryRow> = { name: 'summary.md', serialize: renderSummaryTable };
+function plural(n: number, word: string, many = `${word}s`): string {
+  return `${formatCount(n)} ${n === 1 ? word : many}`;
+}
+
+function costLines(run: RunReport): string[] {
+  const c = run.actualCost;
+  const what = run.emulated ? 'cost at AWS prices (emulated: nothing was billed)' : 'actual cost';
+  const children = c.childInvocations > 0 ? `, ${formatCount(c.childInvocations)} of them fan-out children` : '';
+  const bound = c.complete ? '' : ' at least: some REPORT lines are missing (below)';
+  const estimate = run.estimate
+    ? ` The plan estimated ${formatUsd(run.estimate.usdAtMinReps)} (every cell at --min-reps) to ${formatUsd(run.estimate.usdAtMaxReps)} (at --max-reps).`
+    : '';
+  return [
+    `Run ${what}: ${formatUsd(c.usd)}${bound}, ${formatSignificant(c.gbSeconds, 4)} GB-s over ${plural(c.invocations, 'billed invocation')}${children}; warm-ups, cold starts and failures included.${estimate}`,
+  ];
+}
+
+function missingLine(m: ExpectedReport): string {
+  const of = m.kind === 'fan-out child' ? ` child of ${m.parentRequestId}` : '';
+  const rep = m.warmup ? `warm-up ${m.rep}` : `rep ${m.rep}`;
+  return `  ${m.requestId}  ${m.functionName} ${m.mode} x${m.workers} ${rep}${of}`;
+}
+
+function completenessLines(run: RunReport, maxMissing: number): string[] {
+  const { expected, found, missing } = run.completeness;
+  const lines = [`REPORT lines: ${formatCount(found)} of ${formatCount(expected)} found.`];
+  if (missing.length === 0) return lines;
+  lines[0] += ' Missing, so their Duration and cost are left empty, not guessed:';
+  lines.push(...missing.slice(0, maxMissing).map(missingLine));
+  if (missing.length > maxMissing) lines.push(`  ... and ${missing.length - maxMissing} more (all in summary.md)`);
+  return lines;
+}
+
+function throttlingLines(run: RunReport): string[] {
+  if (run.retries === null) return [];
+  if (run.retries === 0 && run.throttled === 0) return ['Throttling: none.'];
+  const still =
+    run.throttled > 0
+      ? `; ${plural(run.throttled, 'invocation')} still throttled after every retry, recorded as throttled`
+      : '';
+  return [
+    `Throttling: ${plural(run.retries, 'retry', 'retries')} over ${plural(run.records, 'invocation')} (never measured)${still}.`,
+  ];
+}
+
+function skippedLines(run: RunReport): string[] {
+  if (run.skipped.length === 0) return [];
+  return [
+    'Skipped memory sizes (the account refused them; the sweep ran the rest):',
+    ...run.skipped.map((s) => `  ${s.memoryMb} MB ${s.arch} (${s.name}): ${s.reason}`),
+  ];
+}
+
+/**
+ * The run as a whole, under the table: cost against the estimate, REPORT completeness with the missing rows listed
+ * (at most `maxMissing` of them), throttling, and skipped memory sizes.
+ */
+export function renderRunReport(run: RunReport, maxMissing = Number.POSITIVE_INFINITY): string {
+  const lines = [
+    ...costLines(run),
+    ...completenessLines(run, maxMissing),
+    ...throttlingLines(run),
+    ...skippedLines(run),
+  ];
+  return `${lines.join('\n')}\n`;
+}

@@ -5,6 +5,7 @@
  */
 import type { Argv, Options } from 'yargs';
 import {
+  LOGS_WAIT_OPTION_TABLE,
   OPTION_GROUPS,
   type OptionTable,
   RECOMMEND_OPTION_TABLE,
@@ -50,10 +51,16 @@ export function withTargetOptions<T>(y: Argv<T>) {
   return y.options(yargsOptions(TARGET_OPTION_TABLE));
 }
 
-/** Register the sweep flags plus --role and --resume (`run`, `bench`), or --role alone (`deploy`). */
+/** Register the sweep flags plus --role, --resume and --logs-wait (`run`, `bench`), or --role alone (`deploy`). */
 export function withMeasureOptions<T>(y: Argv<T>, which: 'role' | 'role-and-resume') {
   const table = RUN_CONTROL_OPTION_TABLE.filter((spec) => which === 'role-and-resume' || spec.key === 'role');
-  return withSweepOptions(y).options(yargsOptions(table));
+  const logs = which === 'role-and-resume' ? yargsOptions(LOGS_WAIT_OPTION_TABLE) : {};
+  return withSweepOptions(y).options({ ...yargsOptions(table), ...logs });
+}
+
+/** Register --logs-wait (`analyze --cloudwatch`). */
+export function withLogsWaitOptions<T>(y: Argv<T>) {
+  return y.options(yargsOptions(LOGS_WAIT_OPTION_TABLE));
 }
 
 /** Register --strategy and --max-duration-ms (the `recommend` command). */

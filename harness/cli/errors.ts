@@ -2,9 +2,12 @@
  * The CLI's error contract, in one place: how an error is printed (one line, `error: <message>`) and which exit code
  * it gets, decided by class (harness/errors.ts). Commands throw; only the CLI entry point prints and exits.
  */
-import { ConfigError, oneLine, UserError } from '../errors.js';
+import { ConfigError, oneLine, PreflightError, UserError } from '../errors.js';
 
-/** Exit codes: 2 = the command line or config is wrong (fix the input), 1 = the work itself failed. */
+/**
+ * Exit codes: 2 = the command line or config is wrong, or a check the sweep needs failed before anything changed (fix
+ * the input or the account), 1 = the work itself failed.
+ */
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
@@ -25,7 +28,7 @@ export function isUserError(error: unknown): boolean {
 }
 
 export function exitCodeFor(error: unknown): number {
-  return error instanceof ConfigError ? EXIT_USAGE : EXIT_FAILURE;
+  return error instanceof ConfigError || error instanceof PreflightError ? EXIT_USAGE : EXIT_FAILURE;
 }
 
 /**

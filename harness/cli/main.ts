@@ -9,6 +9,8 @@ import { type CliCommand, command, runCli } from './program.js';
  * The imports are type-checked like static ones.
  */
 const COMMANDS: readonly CliCommand[] = [
+  command((await import('./commands/setup.js')).setupCommand),
+  command((await import('./commands/doctor.js')).doctorCommand),
   command((await import('./commands/plan.js')).planCommand),
   command((await import('./commands/deploy.js')).deployCommand),
   command((await import('./commands/run.js')).runCommand),

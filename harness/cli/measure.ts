@@ -3,8 +3,14 @@
  * AWS, SIGINT/SIGTERM handling, the progress view, and the message and exit code of an interrupted run.
  */
 
-import { resolveRunControlOptions, resolveSweepOptions, type SweepOptions } from '../options.js';
-import { type MeasuredRun, makePlan, measure, roleFor, sweepOptionsFor } from '../pipeline.js';
+import type { AnalyzeResult } from '../analyze/analyze.js';
+import {
+  resolveLogsWaitOptions,
+  resolveRunControlOptions,
+  resolveSweepOptions,
+  type SweepOptions,
+} from '../options.js';
+import { analyzeStep, collectLateReports, type MeasuredRun, makePlan, measure, sweepOptionsFor } from '../pipeline.js';
 import { costGuard } from '../plan/plan.js';
 import { renderPlan } from '../plan/render.js';
 import { EXIT_INTERRUPTED } from './errors.js';
@@ -15,12 +21,14 @@ export interface MeasureFlags {
   options: SweepOptions;
   resumeId: string | null;
   role: string | null;
+  logsWaitS: number;
 }
 
-/** The sweep options and --role / --resume of a `run` or `bench` command line, validated. */
+/** The sweep options, --role / --resume and --logs-wait of a `run` or `bench` command line, validated. */
 export function measureFlags(argv: Record<string, unknown>): MeasureFlags {
   const { role, resume } = resolveRunControlOptions(argv);
-  return { options: resolveSweepOptions(argv), resumeId: resume, role };
+  const { logsWaitS } = resolveLogsWaitOptions(argv);
+  return { options: resolveSweepOptions(argv), resumeId: resume, role, logsWaitS };
 }
 
 export async function measureFromCli(
@@ -29,7 +37,6 @@ export async function measureFromCli(
   after: (run: MeasuredRun) => Promise<void>,
 ): Promise<void> {
   const options = sweepOptionsFor(flags.options, flags.resumeId);
-  const role = roleFor(options, flags.role);
   const plan = makePlan(options);
   if (command === 'bench') process.stderr.write(`${renderPlan(plan)}\n`);
   if (options.target === 'aws') costGuard(plan, options);
@@ -41,7 +48,7 @@ export async function measureFromCli(
       {
         options,
         plan,
-        role,
+        role: flags.role,
         resume: flags.resumeId !== null,
         signal: interrupts.signal,
         progress: view,
@@ -58,8 +65,29 @@ export async function measureFromCli(
   }
   if (run.result.interrupted) {
     process.stderr.write(
-      `interrupted: ${run.result.cells.length} of ${plan.cells.length} cells complete. ${resumeHint(options.runId, options.out, command)}\n`,
+      `interrupted: ${run.result.cells.length} of ${run.cells.length} cells complete. ${resumeHint(options.runId, options.out, command)}\n`,
     );
     process.exitCode = EXIT_INTERRUPTED;
   }
+}
+
+/**
+ * After a finished run: wait for late REPORT lines (--logs-wait), saying what it waits for, then analyze. The
+ * terminal hears one line per fetch while something is missing.
+ */
+export async function collectAndAnalyze(run: MeasuredRun, logsWaitS: number): Promise<AnalyzeResult> {
+  const waited = await collectLateReports(run.session, run.runDir, {
+    waitS: logsWaitS,
+    onPoll: (found, polls) => {
+      if (found.missing.length > 0) {
+        process.stderr.write(
+          `CloudWatch Logs, fetch ${polls}: ${found.found} of ${found.expected} REPORT lines, ${found.missing.length} still missing\n`,
+        );
+      }
+    },
+  });
+  if (waited.polls > 0 && waited.completeness.missing.length > 0) {
+    process.stderr.write(`gave up waiting after --logs-wait ${logsWaitS} s: the missing rows are listed below\n`);
+  }
+  return analyzeStep(run.runDir);
 }

@@ -1,7 +1,8 @@
 /**
  * The deploy step: one function per (architecture, memory), created or brought up to date, tagged as ours and with
  * the run id, and waited on until Active / update Successful. Idempotent: an up-to-date function is left as it is
- * (its run tag aside).
+ * (its run tag aside). A memory size the account refuses (new accounts are capped; harness/lambda/README.md "Memory
+ * and CPU") is skipped with AWS's own message, and the sweep runs the rest.
  */
 
 import { createHash } from 'node:crypto';
@@ -18,7 +19,8 @@ import {
   waitUntilFunctionUpdatedV2,
 } from '@aws-sdk/client-lambda';
 import { DeployError } from '../errors.js';
-import { type Architecture, HANDLER, RUNTIME } from '../lambda/platform.js';
+import { type Architecture, HANDLER, isRoleNotAssumable, memoryQuotaCapMb, RUNTIME } from '../lambda/platform.js';
+import type { SkippedFunction } from '../run/run-dir.js';
 import type { TargetSession } from '../target/target.js';
 import { ensureBundle } from './bundle.js';
 
@@ -41,12 +43,48 @@ export interface DeployOptions {
   environment?: Record<string, string>;
 }
 
-export interface DeployedFunction extends DeployFunction {
-  action: 'created' | 'updated' | 'unchanged';
-  codeSha256: string;
+export type DeployedFunction = DeployFunction &
+  (
+    | { action: 'created' | 'updated' | 'unchanged'; codeSha256: string }
+    /** The account refused the memory size: `reason` is AWS's message, `capMb` the cap it names. */
+    | { action: 'skipped'; reason: string; capMb: number }
+  );
+
+export function skippedOf(deployed: readonly DeployedFunction[]): SkippedFunction[] {
+  return deployed.flatMap((f) =>
+    f.action === 'skipped'
+      ? [{ name: f.name, arch: f.arch, memoryMb: f.memoryMb, reason: f.reason, capMb: f.capMb }]
+      : [],
+  );
 }
 
 const WAIT = { maxWaitTime: 300, minDelay: 1, maxDelay: 5 };
+/**
+ * How long CreateFunction is retried while Lambda cannot assume the role yet: IAM changes take seconds to propagate
+ * (harness/lambda/README.md "Roles"), so a role `setup` made a moment ago may still be refused.
+ */
+export const ROLE_PROPAGATION_WAIT_MS = 60_000;
+
+/**
+ * Calls `create` again while Lambda says it cannot assume the role, for up to `waitMs`; then the error stands.
+ * Exported for `setup`, which waits the same way for the role it made.
+ */
+export async function retryWhileRoleNotAssumable<T>(create: () => Promise<T>, waitMs = ROLE_PROPAGATION_WAIT_MS) {
+  const deadline = Date.now() + waitMs;
+  for (let delayMs = 1000; ; delayMs = Math.min(delayMs * 2, 8000)) {
+    try {
+      return await create();
+    } catch (error: unknown) {
+      if (!(error instanceof Error && isRoleNotAssumable(error)) || Date.now() + delayMs > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
+}
+
+/** The cap when `error` is the account refusing a memory size, else null. */
+function refusedMemory(error: unknown): number | null {
+  return error instanceof Error ? memoryQuotaCapMb(error) : null;
+}
 
 function configDiffers(c: FunctionConfiguration, fn: DeployFunction, o: DeployOptions): boolean {
   const env = c.Environment?.Variables ?? {};
@@ -77,21 +115,23 @@ function tagsFor(o: DeployOptions): Record<string, string> {
 
 async function createFunction(session: TargetSession, fn: DeployFunction, zip: Buffer, o: DeployOptions) {
   const { lambda } = session;
-  await lambda.send(
-    new CreateFunctionCommand({
-      FunctionName: fn.name,
-      Runtime: RUNTIME,
-      Handler: HANDLER,
-      Role: o.role,
-      MemorySize: fn.memoryMb,
-      Timeout: o.timeoutS,
-      Architectures: [fn.arch],
-      Code: { ZipFile: zip },
-      Environment: { Variables: o.environment ?? {} },
-      Tags: tagsFor(o),
-      Description: 'lambda-vcpu-bench workload (password hashing in four modes)',
-    }),
-  );
+  const create = () =>
+    lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: fn.name,
+        Runtime: RUNTIME,
+        Handler: HANDLER,
+        Role: o.role,
+        MemorySize: fn.memoryMb,
+        Timeout: o.timeoutS,
+        Architectures: [fn.arch],
+        Code: { ZipFile: zip },
+        Environment: { Variables: o.environment ?? {} },
+        Tags: tagsFor(o),
+        Description: 'lambda-vcpu-bench workload (password hashing in four modes)',
+      }),
+    );
+  await retryWhileRoleNotAssumable(create);
   await waitUntilFunctionActiveV2({ client: lambda, ...WAIT }, { FunctionName: fn.name });
 }
 
@@ -103,14 +143,14 @@ async function updateFunction(
   zip: Buffer,
   sha: string,
   o: DeployOptions,
-): Promise<DeployedFunction['action']> {
+): Promise<'updated' | 'unchanged'> {
   const { lambda } = session;
   if (existing.Architectures?.[0] && existing.Architectures[0] !== fn.arch) {
     throw new DeployError(
       `${fn.name} exists with architecture ${existing.Architectures[0]}, not ${fn.arch}: delete it or use another --prefix`,
     );
   }
-  let action: DeployedFunction['action'] = 'unchanged';
+  let action: 'updated' | 'unchanged' = 'unchanged';
   await waitUntilFunctionUpdatedV2({ client: lambda, ...WAIT }, { FunctionName: fn.name });
   if (existing.CodeSha256 !== sha) {
     await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: fn.name, ZipFile: zip, Architectures: [fn.arch] }));
@@ -145,11 +185,18 @@ async function deployOne(
   o: DeployOptions,
 ): Promise<DeployedFunction> {
   const existing = await existingConfiguration(session, fn.name);
-  if (!existing) {
-    await createFunction(session, fn, zip, o);
-    return { ...fn, action: 'created', codeSha256: sha };
+  try {
+    if (!existing) {
+      await createFunction(session, fn, zip, o);
+      return { ...fn, action: 'created', codeSha256: sha };
+    }
+    return { ...fn, action: await updateFunction(session, existing, fn, zip, sha, o), codeSha256: sha };
+  } catch (error: unknown) {
+    const capMb = refusedMemory(error);
+    if (capMb === null) throw error;
+    const e = error as Error;
+    return { ...fn, action: 'skipped', reason: `${e.name}: ${e.message}`, capMb };
   }
-  return { ...fn, action: await updateFunction(session, existing, fn, zip, sha, o), codeSha256: sha };
 }
 
 /** Builds the zip if stale, then deploys every function (a few at a time: AWS limits control-plane calls). */

@@ -10,6 +10,46 @@ export const MEMORY_MB = { min: 128, max: 10_240, default: 128 } as const;
 /** New accounts may be capped below the maximum until AWS raises it (README "Memory and CPU"). */
 export const NEW_ACCOUNT_MEMORY_CAP_MB = 3008;
 
+/**
+ * How Lambda refuses a memory size above an account's cap, on CreateFunction and UpdateFunctionConfiguration alike:
+ * HTTP 400 `ValidationException`, "'MemorySize' value failed to satisfy constraint: Member must have value less than or
+ * equal to 3008" (README "Memory and CPU"; reported by users, not documented). GetAccountSettings does not show the
+ * cap, so a refusal is the only way to learn it.
+ */
+export const MEMORY_QUOTA_ERROR = {
+  type: 'ValidationException',
+  status: 400,
+  message: (capMb: number) =>
+    `'MemorySize' value failed to satisfy constraint: Member must have value less than or equal to ${capMb}`,
+} as const;
+
+/** The cap an error names when it is Lambda's memory-quota refusal (MEMORY_QUOTA_ERROR), else null. */
+export function memoryQuotaCapMb(error: { name: string; message: string }): number | null {
+  if (error.name !== MEMORY_QUOTA_ERROR.type) return null;
+  const match =
+    /'?MemorySize'? value failed to satisfy constraint: Member must have value less than or equal to (\d+)/.exec(
+      error.message,
+    );
+  return match ? Number(match[1]) : null;
+}
+
+/**
+ * CreateFunction's answer while a role is not (yet) assumable by Lambda: `InvalidParameterValueException`, "The role
+ * defined for the function cannot be assumed by Lambda." A role created seconds ago gets it too, until IAM's change
+ * has propagated (README "Roles"; AWS documents IAM as eventually consistent).
+ */
+export const ROLE_NOT_ASSUMABLE_ERROR = {
+  type: 'InvalidParameterValueException',
+  message: 'The role defined for the function cannot be assumed by Lambda.',
+} as const;
+
+export function isRoleNotAssumable(error: { name: string; message: string }): boolean {
+  return error.name === ROLE_NOT_ASSUMABLE_ERROR.type && /cannot be assumed by Lambda/.test(error.message);
+}
+
+/** The principal a function's role must trust (its trust policy's `Principal.Service`; README "Roles"). */
+export const LAMBDA_SERVICE_PRINCIPAL = 'lambda.amazonaws.com';
+
 /** At 1,769 MB a function has the equivalent of one vCPU (README "Memory and CPU"). */
 export const MB_PER_VCPU = 1769;
 

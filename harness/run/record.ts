@@ -49,9 +49,16 @@ interface RecordBase {
    * is suspect. Null on AWS.
    */
   hostOversubscription: number | null;
-  /** Wall time the client saw for the Invoke call. */
+  /** Wall time the client saw for the Invoke call, its throttling retries and their back-off included. */
   clientMs: number;
   startedAt: string;
+  /**
+   * Invoke calls the runner repeated because the target throttled them (429 TooManyRequestsException or another
+   * throttling error; harness/run/retry.ts). A throttled attempt never ran the function, so it is no measurement;
+   * only the attempt that got through (or the last one, when all were throttled) is this record. Null in records
+   * written before the field existed (the SDK then retried silently).
+   */
+  retries: number | null;
 }
 
 export interface OkRecord extends RecordBase {
@@ -61,7 +68,7 @@ export interface OkRecord extends RecordBase {
 }
 
 export interface FailedRecord extends RecordBase {
-  /** error: the function failed or returned a wrong digest; timeout: it ran out of time; throttled: retries exhausted. */
+  /** error: the function failed or returned a wrong digest; timeout: it ran out of time; throttled: still throttled after every retry. */
   status: 'error' | 'timeout' | 'throttled';
   errorType: string;
   errorMessage: string;
@@ -114,6 +121,12 @@ const FIELDS: Array<[string, Check, string]> = [
   ['clientMs', isNumber, 'a number'],
   ['startedAt', isString, 'a string'],
   ['status', oneOf(STATUSES), `one of ${STATUSES.join(', ')}`],
+  // Absent in records written before the field existed: the reader fills in null (see normalizeRecord).
+  [
+    'retries',
+    (v) => v === undefined || v === null || (isFiniteNumber(v) && Number.isInteger(v) && v >= 0),
+    'a whole number',
+  ],
 ];
 
 const FAILED_FIELDS: Array<[string, Check, string]> = [
@@ -136,6 +149,11 @@ export function isInvocationRecord(value: unknown): value is InvocationRecord {
 }
 
 // ---------- reader ----------
+
+/** Fields added after the first runs were written get their "not known" value, so old run directories still read. */
+function normalizeRecord(record: InvocationRecord): InvocationRecord {
+  return record.retries === undefined ? { ...record, retries: null } : record;
+}
 
 /**
  * The record on one line of invocations.jsonl, null for a line to skip: a blank one, or an unterminated last line that
@@ -170,7 +188,7 @@ export function parseInvocationsJsonl(text: string, source: string): InvocationR
   const records: InvocationRecord[] = [];
   lines.forEach((line, index) => {
     const record = parseRecordLine(line, index + 1, index === lines.length - 1, source);
-    if (record !== null) records.push(record);
+    if (record !== null) records.push(normalizeRecord(record));
   });
   return records;
 }
@@ -185,7 +203,7 @@ export async function* readInvocationsJsonl(file: string): AsyncGenerator<Invoca
     const last = batch.lines.length - 1;
     batch.lines.forEach((line, i) => {
       const record = parseRecordLine(line, batch.firstLineNumber + i, batch.unterminated && i === last, file);
-      if (record !== null) records.push(record);
+      if (record !== null) records.push(normalizeRecord(record));
     });
     yield records;
   }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { errorReason, isNotFound, writeFileAtomicSync } from '../../lib/fs.js';
 import { isRecord } from '../../lib/guards.js';
 import { ConfigError, RunDirError } from '../errors.js';
+import type { Architecture } from '../lambda/platform.js';
 import { resolveSavedSweepOptions, type SweepOptions } from '../options.js';
 import { REPO_ROOT } from '../paths.js';
 import { appendRecord, INVOCATIONS_FILE, type InvocationRecord, parseInvocationsJsonl } from './record.js';
@@ -40,6 +41,41 @@ export interface RunManifest {
   /** The digest every cell must return (workloads/hash.ts digestOf), computed by the harness itself. */
   expectedDigest: string;
   resumedAt: string[];
+  /** The plan's estimate, written when the run starts, for the actual cost to be read against. Absent in older runs. */
+  estimate?: RunEstimate;
+  /** Functions deploy skipped because the account refused their memory size (updated on every resume). */
+  skipped?: SkippedFunction[];
+  /** What the analyzer found: the actual cost and how many REPORT lines it had (rewritten by every `analyze`). */
+  actual?: RunActuals;
+}
+
+export interface RunEstimate {
+  usdAtMinReps: number;
+  usdAtMaxReps: number;
+  requestsAtMinReps: number;
+  requestsAtMaxReps: number;
+}
+
+/** A function the account would not take at its memory size: AWS's message and the cap it names. */
+export interface SkippedFunction {
+  name: string;
+  arch: Architecture;
+  memoryMb: number;
+  reason: string;
+  capMb: number;
+}
+
+export interface RunActuals {
+  analyzedAt: string;
+  /** USD over every REPORT found (harness/analyze/completeness.ts); a lower bound while `complete` is false. */
+  costUsd: number;
+  gbSeconds: number;
+  /** Invocations costed, fan-out children included. */
+  invocations: number;
+  childInvocations: number;
+  complete: boolean;
+  reportsExpected: number;
+  reportsFound: number;
 }
 
 function packageVersion(): string {

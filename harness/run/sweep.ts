@@ -23,6 +23,7 @@ import { repetitionsDone } from '../statistics/statistics.js';
 import type { TargetSession } from '../target/target.js';
 import { type InvokeOutcome, invokeOnce } from './invoke.js';
 import type { InvocationRecord, InvocationRequest } from './record.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 import type { RunDir } from './run-dir.js';
 import { warmthOf } from './warmth.js';
 
@@ -53,6 +54,8 @@ export interface SweepInput {
   expectedDigest: string;
   signal?: AbortSignal;
   progress?: SweepProgress;
+  /** Back-off between throttled attempts; --max-retries sets how many. Tests fix the jitter. */
+  retry?: Omit<RetryPolicy, 'maxRetries'>;
 }
 
 export interface SweepResult {
@@ -82,6 +85,7 @@ export function toRecord(
     | 'startedAt'
     | 'errorType'
     | 'errorMessage'
+    | 'retries'
   >,
 ): InvocationRecord {
   const common = {
@@ -91,6 +95,7 @@ export function toRecord(
     clientMs: Math.round(outcome.clientMs * 1000) / 1000,
     startedAt: outcome.startedAt,
     hostOversubscription: outcome.hostOversubscription,
+    retries: outcome.retries,
   };
   if (outcome.callError) {
     return {
@@ -207,7 +212,11 @@ class Invoker {
   /** Per function and pool mode: the worker count of its last call. */
   private readonly poolSizes = new Map<string, number>();
 
-  constructor(private readonly input: SweepInput) {}
+  private readonly retry: RetryPolicy;
+
+  constructor(private readonly input: SweepInput) {
+    this.retry = { ...DEFAULT_RETRY_POLICY, ...input.retry, maxRetries: input.options.maxRetries };
+  }
 
   private baseFor(cell: PlannedCell) {
     const { session, options: o } = this.input;
@@ -232,7 +241,8 @@ class Invoker {
 
   private async call(state: CellState, warmup: boolean, rep: number): Promise<InvocationRecord> {
     const { cell } = state;
-    const outcome = await invokeOnce(this.input.session, cell.functionName, requestFor(cell, this.input.options));
+    const { session, options, signal } = this.input;
+    const outcome = await invokeOnce(session, cell.functionName, requestFor(cell, options), this.retry, signal);
     const record = toRecord(outcome, { ...this.baseFor(cell), rep, warmup });
     this.input.runDir.append(record);
     state.invocations += 1;

@@ -4,7 +4,9 @@
  * the credentials and what is known of CPU enforcement differ.
  */
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { STSClient } from '@aws-sdk/client-sts';
 import { type Emulator, startEmulator } from '../../infra/emulator/emulator.js';
 import { isOneOf, isRecord } from '../../lib/guards.js';
 import { TargetError } from '../errors.js';
@@ -24,8 +26,18 @@ export interface SessionOptions extends TargetOptions {
 export interface TargetSession {
   readonly kind: Target;
   readonly region: string;
+  /** The control plane (deploy, cleanup, doctor), with the SDK's own retries for throttled API calls. */
   readonly lambda: LambdaClient;
+  /**
+   * Measured invocations only: the SDK retries nothing, so each throttle reaches the runner, which backs off and
+   * counts it (harness/run/retry.ts).
+   */
+  readonly invoker: LambdaClient;
   readonly logs: CloudWatchLogsClient;
+  /** `setup`, `cleanup --role`, `doctor` and finding the default role. */
+  readonly iam: IAMClient;
+  /** Who the credentials belong to (`doctor`, `setup`). */
+  readonly sts: STSClient;
   /** True on the local emulator. */
   readonly emulated: boolean;
   /** False when the emulator could not apply the CPU quota (no writable cgroups). Always true on AWS. */
@@ -46,8 +58,32 @@ export function isResourceNotFound(error: unknown): boolean {
 
 // Local credentials are never checked; the SDK only needs something to sign with.
 const LOCAL_CREDENTIALS = { accessKeyId: 'AKIAVCPUBENCHLOCAL00', secretAccessKey: 'vcpu-bench-local-emulator-secret' };
-// Throttling (429) and transient errors are retried by the SDK's adaptive retry mode, with backoff.
+// Control-plane calls: throttling (429) and transient errors are retried by the SDK's adaptive retry mode, with backoff.
 const MAX_ATTEMPTS = 8;
+
+interface ClientConfig {
+  region: string;
+  maxAttempts: number;
+  retryMode: string;
+  endpoint?: string;
+  profile?: string;
+  credentials?: typeof LOCAL_CREDENTIALS;
+}
+
+/** Every client of a session from one configuration; the invoke client with the SDK's retries off. */
+function clientsOf(config: ClientConfig) {
+  return {
+    lambda: new LambdaClient(config),
+    invoker: new LambdaClient({ ...config, maxAttempts: 1 }),
+    logs: new CloudWatchLogsClient(config),
+    iam: new IAMClient(config),
+    sts: new STSClient(config),
+  };
+}
+
+function destroyClients(clients: ReturnType<typeof clientsOf>): void {
+  for (const client of Object.values(clients)) client.destroy();
+}
 
 interface RemoteStatus {
   cpuEnforced: boolean;
@@ -105,7 +141,7 @@ function captureEmulatorHeaders(client: LambdaClient): void {
 
 /** Real AWS, or the AWS API at another endpoint (LocalStack, this project's emulator), labelled emulated. */
 async function openAws(o: SessionOptions): Promise<TargetSession> {
-  const config = {
+  const config: ClientConfig = {
     region: o.region,
     maxAttempts: MAX_ATTEMPTS,
     retryMode: 'adaptive',
@@ -115,27 +151,22 @@ async function openAws(o: SessionOptions): Promise<TargetSession> {
   // An endpoint that is not AWS's own measures an emulation: label it so.
   const foreign = o.endpointUrl !== null && !/\.amazonaws\.com(\.cn)?$/.test(new URL(o.endpointUrl).hostname);
   const status = foreign && o.endpointUrl ? await remoteEmulatorStatus(o.endpointUrl) : null;
-  const lambda = new LambdaClient(config);
-  const logs = new CloudWatchLogsClient(config);
-  if (status) captureEmulatorHeaders(lambda);
+  const clients = clientsOf(config);
+  if (status) captureEmulatorHeaders(clients.invoker);
   const description = foreign
     ? `the AWS API at ${o.endpointUrl}, not AWS itself: ${status ? `a vcpu-bench emulator (${status.cgroupDetail})` : 'an emulator without a CPU model, results are unthrottled'}`
     : `AWS Lambda in ${o.region}${o.profile ? ` (profile ${o.profile})` : ''}${o.endpointUrl ? ` via ${o.endpointUrl}` : ''}`;
   return {
     kind: 'aws',
     region: o.region,
-    lambda,
-    logs,
+    ...clients,
     emulated: foreign,
     // Other emulators (LocalStack, moto) apply no CPU limit (harness/lambda/README.md "Other local emulators").
     cpuEnforced: foreign ? status?.cpuEnforced === true : true,
     initCpu: status?.initCpu ?? null,
     emulator: null,
     description,
-    close: async () => {
-      lambda.destroy();
-      logs.destroy();
-    },
+    close: async () => destroyClients(clients),
   };
 }
 
@@ -169,30 +200,26 @@ async function openLocal(o: SessionOptions): Promise<TargetSession> {
     detail = emulator.executor.detail;
     initCpu = emulator.initCpu;
   }
-  const config = {
+  const clients = clientsOf({
     region: o.region,
     endpoint,
     credentials: LOCAL_CREDENTIALS,
     maxAttempts: MAX_ATTEMPTS,
     retryMode: 'adaptive',
-  };
-  const lambda = new LambdaClient(config);
-  captureEmulatorHeaders(lambda);
-  const logs = new CloudWatchLogsClient(config);
+  });
+  captureEmulatorHeaders(clients.invoker);
   const where = emulator ? 'embedded' : `at ${endpoint}`;
   return {
     kind: 'local',
     region: o.region,
-    lambda,
-    logs,
+    ...clients,
     emulated: true,
     cpuEnforced,
     initCpu,
     emulator,
     description: `local emulator ${where}: ${detail}${cpuEnforced ? '' : ' - CPU NOT ENFORCED, results are unthrottled'}`,
     close: async () => {
-      lambda.destroy();
-      logs.destroy();
+      destroyClients(clients);
       await emulator?.close();
     },
   };

@@ -94,6 +94,7 @@ export function okRecord(overrides: Partial<OkRecord> & Cell): OkRecord {
     emulated: false,
     cpuEnforced: true,
     hostOversubscription: null,
+    retries: 0,
     arch: 'x86_64',
     functionName: 'vcpu-bench-1024',
     items: 40,
@@ -208,6 +209,7 @@ export function invocationRow(overrides: Partial<InvocationRow> = {}): Invocatio
     cost_usd: 0.00001,
     started_at: '2026-01-02T03:04:05.000Z',
     host_oversubscription: null,
+    retries: 0,
     ...overrides,
   };
   const reason: NotWarmReason | null = row.warmup

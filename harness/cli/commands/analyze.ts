@@ -9,15 +9,16 @@ import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { errorReason, isNotFound } from '../../../lib/fs.js';
 import { analyzeRun } from '../../analyze/analyze.js';
-import { CLOUDWATCH_REPORTS_FILE, saveRunReportLines } from '../../analyze/cloudwatch.js';
+import { awaitRunReportLines, CLOUDWATCH_REPORTS_FILE } from '../../analyze/cloudwatch.js';
+import { addToScope, newLateReportScope } from '../../analyze/completeness.js';
 import { renderRecommendation } from '../../analyze/recommend.js';
 import { renderKneeTable } from '../../analyze/scaling.js';
-import { renderSummaryTable } from '../../analyze/table.js';
+import { renderRunReport, renderSummaryTable } from '../../analyze/table.js';
 import { ConfigError, RunDirError } from '../../errors.js';
-import { resolveTargetOptions, type TargetOptions } from '../../options.js';
-import { INVOCATIONS_FILE, type InvocationRecord, readInvocationsJsonl } from '../../run/record.js';
+import { resolveLogsWaitOptions, resolveTargetOptions, type TargetOptions } from '../../options.js';
+import { INVOCATIONS_FILE, readInvocationsJsonl } from '../../run/record.js';
 import { openTarget } from '../../target/target.js';
-import { withTargetOptions } from '../common-options.js';
+import { withLogsWaitOptions, withTargetOptions } from '../common-options.js';
 
 const GROUP_LOGS = 'More REPORT lines:';
 
@@ -69,38 +70,48 @@ async function savedReports(file: string): Promise<string | undefined> {
 
 /**
  * Fetch the run's REPORT lines from CloudWatch Logs and merge them into <run-dir>/cloudwatch-reports.log (lines
- * already saved are kept: log retention may have expired some since). Returns a line for the terminal.
+ * already saved are kept: log retention may have expired some since), again until every request id has its REPORT
+ * or --logs-wait passes. Returns a line for the terminal.
  */
-async function fetchIntoRun(dir: string, target: TargetOptions): Promise<string> {
+async function fetchIntoRun(dir: string, target: TargetOptions, logsWaitS: number): Promise<string> {
   const jsonl = path.join(dir, INVOCATIONS_FILE);
-  // Only the functions and the time window are needed: the records are read in batches and kept that small.
-  const records: Array<Pick<InvocationRecord, 'functionName' | 'startedAt' | 'clientMs'>> = [];
+  // Only what the wait needs is kept: the records are read in batches (completeness.ts LateReportScope).
+  const scope = newLateReportScope();
   try {
-    for await (const batch of readInvocationsJsonl(jsonl)) {
-      for (const { functionName, startedAt, clientMs } of batch) records.push({ functionName, startedAt, clientMs });
-    }
+    for await (const batch of readInvocationsJsonl(jsonl)) for (const record of batch) addToScope(scope, record);
   } catch (error: unknown) {
     if (error instanceof RunDirError) throw error;
     throw new RunDirError(`${jsonl}: cannot be read (${errorReason(error)}), so the run's functions are unknown`, {
       cause: error,
     });
   }
-  if (records.length === 0) return `CloudWatch Logs: nothing to fetch, ${jsonl} holds no invocation.`;
+  if (scope.records.length === 0) return `CloudWatch Logs: nothing to fetch, ${jsonl} holds no invocation.`;
   const session = await openTarget(target);
-  let saved: Awaited<ReturnType<typeof saveRunReportLines>>;
+  let awaited: Awaited<ReturnType<typeof awaitRunReportLines>>;
   try {
-    saved = await saveRunReportLines(dir, session.logs, records);
+    awaited = await awaitRunReportLines(dir, session.logs, scope, {
+      deadlineMs: logsWaitS * 1000,
+      // Said only while something is still missing: the wait is then visible, a complete first fetch is quiet.
+      onPoll: (found, polls) => {
+        if (found.missing.length > 0) {
+          process.stderr.write(
+            `CloudWatch Logs, fetch ${polls}: ${found.found} of ${found.expected} REPORT lines, ${found.missing.length} still missing\n`,
+          );
+        }
+      },
+    });
   } finally {
     await session.close();
   }
-  if (saved === null) return `CloudWatch Logs: nothing to fetch, ${jsonl} holds no invocation.`;
-  const { fetched, file, scope } = saved;
-  const functions = scope.functionNames.length;
-  return `CloudWatch Logs: ${fetched} REPORT line${fetched === 1 ? '' : 's'} from ${functions} function${functions === 1 ? '' : 's'} (${new Date(scope.window.startMs).toISOString()} to ${new Date(scope.window.endMs).toISOString()}), saved to ${file}`;
+  const { completeness, polls } = awaited;
+  const file = path.join(dir, CLOUDWATCH_REPORTS_FILE);
+  if (polls === 0)
+    return `CloudWatch Logs: nothing to fetch, the records hold all ${completeness.expected} REPORT lines.`;
+  return `CloudWatch Logs: ${completeness.found} of ${completeness.expected} REPORT lines after ${polls} fetch${polls === 1 ? '' : 'es'}, saved to ${file}`;
 }
 
 const builder = (y: Argv<object>) =>
-  withTargetOptions(y)
+  withLogsWaitOptions(withTargetOptions(y))
     .positional('run-dir', {
       type: 'string',
       describe: 'The run to analyze: the directory a run wrote, results/<run-id>/, holding invocations.jsonl',
@@ -142,6 +153,7 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
     const logs = await logsFile(argv.logs);
     // The target flags are only used by --cloudwatch, but a wrong one is refused either way.
     const targetFlags = resolveTargetOptions(argv);
+    const { logsWaitS } = resolveLogsWaitOptions(argv);
     const target = argv.cloudwatch === true ? targetFlags : null;
     if (target !== null && target.target === 'local' && target.endpointUrl === null) {
       throw new ConfigError(
@@ -153,7 +165,7 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
     let saved = await savedReports(savedFile);
     const notes: string[] = [];
     if (target !== null) {
-      notes.push(await fetchIntoRun(dir, target));
+      notes.push(await fetchIntoRun(dir, target, logsWaitS));
       saved = await savedReports(savedFile);
     } else if (saved !== undefined) {
       notes.push(`Including REPORT lines saved by an earlier --cloudwatch: ${savedFile}`);
@@ -167,6 +179,7 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
       renderSummaryTable(result.summary),
       renderKneeTable(result.scaling),
       renderRecommendation(result.recommendations),
+      renderRunReport(result.run, 20),
     ];
     process.stdout.write(out.join('\n'));
   },

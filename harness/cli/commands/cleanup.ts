@@ -6,11 +6,13 @@ import type { Argv, CommandModule } from 'yargs';
 import { EMULATOR_DEFAULTS } from '../../../infra/emulator/emulator.js';
 import { cleanup } from '../../cleanup/cleanup.js';
 import { FUNCTION_NAME_PATTERN, LOG_GROUP_PREFIX } from '../../lambda/platform.js';
-import { matching, resolveTargetOptions, runIdValue } from '../../options.js';
-import { openTarget } from '../../target/target.js';
+import { defaultSweepOptions, matching, resolveTargetOptions, runIdValue } from '../../options.js';
+import { deleteSetupRole, getRole, isManagedRole, roleNameOf } from '../../setup/role.js';
+import { openTarget, type TargetSession } from '../../target/target.js';
 import { withTargetOptions } from '../common-options.js';
 
 const GROUP = 'Cleanup:';
+const DEFAULT_PREFIX = defaultSweepOptions().prefix;
 
 const builder = (y: Argv<object>) =>
   withTargetOptions(y)
@@ -29,6 +31,13 @@ const builder = (y: Argv<object>) =>
         'Delete only functions named <prefix>-... (deploy names them <prefix>-<arch>-<memory>); they must still carry the tag. Allowed: [A-Za-z0-9_-]+',
       defaultDescription: 'any name',
     })
+    .option('role', {
+      type: 'boolean',
+      group: GROUP,
+      describe:
+        'Also delete the IAM role `vcpu-bench setup` made (<prefix>-function, tagged vcpu-bench:managed=true) and its inline policy; a role of that name vcpu-bench did not make is left alone',
+      defaultDescription: 'false: the role is kept for the next run',
+    })
     .option('dry-run', {
       type: 'boolean',
       group: GROUP,
@@ -36,6 +45,10 @@ const builder = (y: Argv<object>) =>
       defaultDescription: 'false',
     })
     .example('$0 cleanup --target aws --dry-run', 'what would be deleted on AWS')
+    .example(
+      '$0 cleanup --target aws --role',
+      "everything vcpu-bench made: its functions, their logs, and setup's role",
+    )
     .example('$0 cleanup --target aws --region eu-west-1 --run 20261125-131500-a1b2', 'one run on AWS')
     .example(
       `$0 cleanup --endpoint-url http://${EMULATOR_DEFAULTS.host}:${EMULATOR_DEFAULTS.port}`,
@@ -49,6 +62,24 @@ type CleanupArgs = ReturnType<typeof builder> extends Argv<infer U> ? U : never;
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** `--role`: delete the role setup made for this prefix (or, on a dry run, say whether there is one). */
+async function cleanupRole(session: TargetSession, prefix: string, dryRun: boolean): Promise<string> {
+  const name = roleNameOf(prefix);
+  if (dryRun) {
+    const role = await getRole(session, name);
+    if (role === null) return `No role ${name}.`;
+    return isManagedRole(role)
+      ? `Would delete role ${name} (${role.Arn}).`
+      : `Role ${name} is not vcpu-bench's: it would be left alone.`;
+  }
+  const result = await deleteSetupRole(session, prefix);
+  if (result.outcome === 'absent') return `No role ${name}: nothing to delete.`;
+  if (result.outcome === 'foreign')
+    return `Role ${name} exists but vcpu-bench did not create it (no tag vcpu-bench:managed=true): left alone.`;
+  const detached = result.detachedPolicies.length > 0 ? `; detached ${result.detachedPolicies.join(', ')}` : '';
+  return `Deleted role ${name} with its inline policy ${result.inlinePolicies.join(', ') || '(none)'}${detached}.`;
 }
 
 export const cleanupCommand: CommandModule<object, CleanupArgs> = {
@@ -89,7 +120,8 @@ export const cleanupCommand: CommandModule<object, CleanupArgs> = {
         lines.push(...result.deleted.map((name) => `  ${name}`));
       }
       lines.push(`Kept ${plural(result.kept, 'other function')}.`);
-      if (dryRun && result.deleted.length > 0) lines.push('Dry run: nothing was deleted.');
+      if (argv.role === true) lines.push(await cleanupRole(session, prefix ?? DEFAULT_PREFIX, dryRun));
+      if (dryRun && (result.deleted.length > 0 || argv.role === true)) lines.push('Dry run: nothing was deleted.');
       process.stdout.write(`${lines.join('\n')}\n`);
     } finally {
       await session.close();

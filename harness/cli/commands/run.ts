@@ -1,10 +1,11 @@
 /** `vcpu-bench run`: drive the sweep, appending every invocation to results/<run-id>/invocations.jsonl. */
 import type { Argv, CommandModule } from 'yargs';
+import { renderRunReport } from '../../analyze/table.js';
 import { MB_PER_VCPU } from '../../lambda/platform.js';
 import { oversubscriptionWarning } from '../../pipeline.js';
 import { INVOCATIONS_FILE } from '../../run/record.js';
 import { withMeasureOptions } from '../common-options.js';
-import { measureFlags, measureFromCli } from '../measure.js';
+import { collectAndAnalyze, measureFlags, measureFromCli } from '../measure.js';
 
 const builder = (y: Argv<object>) =>
   withMeasureOptions(y, 'role-and-resume')
@@ -19,12 +20,17 @@ type RunArgs = ReturnType<typeof builder> extends Argv<infer U> ? U : never;
 export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run',
   describe:
-    'Deploy (idempotent) and drive the sweep: warm-ups tagged, adaptive repetitions, every invocation appended to results/<run-id>/invocations.jsonl as it returns',
+    'Deploy (idempotent) and drive the sweep: warm-ups tagged, adaptive repetitions, throttles retried and counted, every invocation appended to results/<run-id>/invocations.jsonl as it returns; then wait for late REPORT lines',
   builder,
   handler: async (argv) => {
-    await measureFromCli(measureFlags(argv), 'run', async ({ plan, runDir }) => {
+    const flags = measureFlags(argv);
+    await measureFromCli(flags, 'run', async (run) => {
+      const { cells, runDir } = run;
+      // Late REPORT lines are collected here, while the target is open; `analyze` then needs no access to it.
+      const analysis = await collectAndAnalyze(run, flags.logsWaitS);
+      process.stdout.write(renderRunReport(analysis.run, 20));
       process.stdout.write(
-        `${runDir.dir}/${INVOCATIONS_FILE}: ${plan.cells.length} cells. Next: npm run cli -- analyze ${runDir.dir}\n`,
+        `${runDir.dir}/${INVOCATIONS_FILE}: ${cells.length} cells. Next: npm run cli -- analyze ${runDir.dir}\n`,
       );
       const warning = oversubscriptionWarning(runDir);
       if (warning) process.stderr.write(`${warning}\n`);

@@ -110,7 +110,7 @@ test('analyze --cloudwatch fetches the run window REPORTs, saves them, and a lat
   assert.equal(fetched.stderr, '');
   assert.match(
     fetched.stdout,
-    /^CloudWatch Logs: 4 REPORT lines from 2 functions \(.+\), saved to .+cloudwatch-reports\.log\n/,
+    /^CloudWatch Logs: 4 of 4 REPORT lines after 1 fetch, saved to .+cloudwatch-reports\.log\n/,
   );
   const saved = readFileSync(path.join(dir, 'cloudwatch-reports.log'), 'utf8');
   assert.equal(saved.trimEnd().split('\n').length, 4);

@@ -59,6 +59,7 @@ test('a row has exactly the documented columns, in order', () => {
       'cost_usd',
       'started_at',
       'host_oversubscription',
+      'retries',
     ],
   );
 });

@@ -138,6 +138,9 @@ test('no command, or an unknown one, is a usage error listing the commands', () 
     const result = spawnSync(process.execPath, [CLI, ...args], { cwd: root, encoding: 'utf8' });
     assert.equal(result.status, 2);
     assert.equal(result.stdout, '');
-    assert.match(result.stderr, /^error: (no command given|unknown command "deploi"); commands: plan[^\n]*\n$/);
+    assert.match(
+      result.stderr,
+      /^error: (no command given|unknown command "deploi"); commands: setup, doctor, plan[^\n]*\n$/,
+    );
   }
 });

@@ -23,11 +23,6 @@ const table: Array<[string, string[], RegExp]> = [
   ],
   ['run: workers 0', ['run', '--workers', '0'], /^error: --workers 0: must be an integer from 1 to 64/],
   ['run: empty memory list', ['run', '--memory', ''], /^error: --memory/],
-  [
-    'bench: aws without a role',
-    ['bench', '--target', 'aws', '--max-cost-usd', '1000'],
-    /^error: --role: required with --target aws/,
-  ],
   ['run: resume a run that does not exist', ['run', '--resume', 'nope'], /^error: --resume nope: no run at /],
   [
     'experiment background: gap not an integer',

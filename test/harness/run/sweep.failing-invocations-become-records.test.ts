@@ -34,6 +34,7 @@ function outcome(overrides: Partial<InvokeOutcome>): InvokeOutcome {
     startedAt: '2026-11-25T00:00:00.000Z',
     hostOversubscription: 0.5,
     callError: null,
+    retries: 0,
     ...overrides,
   };
 }

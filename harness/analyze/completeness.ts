@@ -1,0 +1,187 @@
+/**
+ * What a run should have REPORT lines for, which of them were found, and what the run actually cost. Every
+ * invocation Lambda ran is billed: warm-ups, cold starts, failures and each fan-out child included, so the actual
+ * cost is the sum over every REPORT of the run; an invocation whose REPORT was not found is listed as missing,
+ * never guessed. A call that never reached a function (throttled to the end, a network error) has no request id and
+ * no REPORT: Lambda ran nothing, and nothing is expected of it.
+ *
+ * RunTally takes records one at a time, so the streaming analyzer (analyze.ts) keeps only the counts and the missing
+ * entries in memory; completeness() and actualCost() are the same over records held whole.
+ */
+import { stringField } from '../../lib/guards.js';
+import { gbSeconds, invocationCostUsd } from '../lambda/pricing.js';
+import type { ReportFields } from '../lambda/report-line.js';
+import type { InvocationRecord } from '../run/record.js';
+import { type CarriedReports, carriedReports } from './rows.js';
+
+/** One invocation the run made (or a fan-out child one of them made), whose REPORT line should exist. */
+export interface ExpectedReport {
+  requestId: string;
+  /** `invocation` for the runner's own calls, `fan-out child` for the invocations a fan_out parent made. */
+  kind: 'invocation' | 'fan-out child';
+  /** For a child, the request id of the parent invocation that made it. */
+  parentRequestId: string | null;
+  functionName: string;
+  arch: InvocationRecord['arch'];
+  memoryMb: number;
+  mode: InvocationRecord['mode'];
+  workers: number;
+  rep: number;
+  warmup: boolean;
+}
+
+export interface Completeness {
+  expected: number;
+  found: number;
+  /** The invocations whose REPORT was not found, in run order. */
+  missing: ExpectedReport[];
+}
+
+export interface ActualCost {
+  /** USD at the us-east-1 first-tier price of each invocation's arch (harness/lambda/pricing.ts), over every REPORT found. */
+  usd: number;
+  gbSeconds: number;
+  /** Invocations costed: one per REPORT found, fan-out children included. */
+  invocations: number;
+  childInvocations: number;
+  /** False while some expected REPORT is missing: `usd` is then a lower bound. */
+  complete: boolean;
+}
+
+/** Request ids of the fan-out children a parent's response lists (WorkloadResponse.children). */
+function childIds(response: unknown): string[] {
+  if (typeof response !== 'object' || response === null || !('children' in response)) return [];
+  const children = (response as { children: unknown }).children;
+  if (!Array.isArray(children)) return [];
+  return children.map((child) => stringField(child, 'requestId')).filter((id): id is string => id !== null);
+}
+
+/** The invocations of one record that Lambda ran: the record's own (when it has a request id), then its children. */
+export function expectedOf(record: InvocationRecord): ExpectedReport[] {
+  if (record.requestId === null) return [];
+  const cell = {
+    functionName: record.functionName,
+    arch: record.arch,
+    memoryMb: record.memoryMb,
+    mode: record.mode,
+    workers: record.workers,
+    rep: record.rep,
+    warmup: record.warmup,
+  };
+  return [
+    { requestId: record.requestId, kind: 'invocation' as const, parentRequestId: null, ...cell },
+    ...childIds(record.response).map((id) => ({
+      requestId: id,
+      kind: 'fan-out child' as const,
+      parentRequestId: record.requestId,
+      ...cell,
+    })),
+  ];
+}
+
+/** Every invocation of the run that Lambda ran, in run order, each request id once. */
+export function expectedReports(records: readonly InvocationRecord[]): ExpectedReport[] {
+  const seen = new Set<string>();
+  return records.flatMap(expectedOf).filter((e) => !seen.has(e.requestId) && seen.add(e.requestId) !== undefined);
+}
+
+/**
+ * The REPORT a record carries for one of its expected invocations: its own line for itself, its attached child
+ * lines for its children; null when it carries none.
+ */
+function carriedFor(entry: ExpectedReport, carried: CarriedReports): ReportFields | null {
+  if (entry.kind === 'invocation') return carried.own;
+  return carried.children.find((r) => r.requestId === entry.requestId) ?? null;
+}
+
+/** The run tallied record by record: REPORTs expected and found, the missing ones, cost, throttling. */
+export class RunTally {
+  expected = 0;
+  found = 0;
+  readonly missing: ExpectedReport[] = [];
+  readonly cost: ActualCost = { usd: 0, gbSeconds: 0, invocations: 0, childInvocations: 0, complete: true };
+  records = 0;
+  /** Sum of `retries`; null while no record had the field. */
+  retries: number | null = null;
+  throttled = 0;
+  emulated = false;
+  private readonly seen = new Set<string>();
+
+  /** One record, its REPORTs taken from its own lines first, then from `reports` (the run's logs). */
+  add(
+    record: InvocationRecord,
+    reports: ReadonlyMap<string, ReportFields>,
+    carried: CarriedReports = carriedReports(record),
+  ): void {
+    this.records += 1;
+    if (record.retries !== null) this.retries = (this.retries ?? 0) + record.retries;
+    if (record.status === 'throttled') this.throttled += 1;
+    if (record.emulated) this.emulated = true;
+    for (const entry of expectedOf(record)) {
+      if (this.seen.has(entry.requestId)) continue;
+      this.seen.add(entry.requestId);
+      this.expected += 1;
+      const report = carriedFor(entry, carried) ?? reports.get(entry.requestId) ?? null;
+      if (report === null) {
+        this.missing.push(entry);
+        this.cost.complete = false;
+        continue;
+      }
+      this.found += 1;
+      this.cost.usd += invocationCostUsd(report.billedDurationMs, report.memorySizeMb, entry.arch);
+      this.cost.gbSeconds += gbSeconds(report.billedDurationMs, report.memorySizeMb);
+      this.cost.invocations += 1;
+      if (entry.kind === 'fan-out child') this.cost.childInvocations += 1;
+    }
+  }
+
+  get completeness(): Completeness {
+    return { expected: this.expected, found: this.found, missing: this.missing };
+  }
+}
+
+function tally(records: readonly InvocationRecord[], reports: ReadonlyMap<string, ReportFields>): RunTally {
+  const t = new RunTally();
+  for (const record of records) t.add(record, reports);
+  return t;
+}
+
+export function completeness(
+  records: readonly InvocationRecord[],
+  reports: ReadonlyMap<string, ReportFields>,
+): Completeness {
+  return tally(records, reports).completeness;
+}
+
+/** The run's cost from the billed duration of every REPORT found for it. */
+export function actualCost(
+  records: readonly InvocationRecord[],
+  reports: ReadonlyMap<string, ReportFields>,
+): ActualCost {
+  return tally(records, reports).cost;
+}
+
+/**
+ * What waiting for late REPORT lines needs of a run, small enough to hold for a large one: how many REPORTs it
+ * expects, those its records do not carry (only the logs can have them), and the functions and times to search.
+ */
+export interface LateReportScope {
+  expected: number;
+  wanted: ExpectedReport[];
+  records: Array<Pick<InvocationRecord, 'functionName' | 'startedAt' | 'clientMs'>>;
+}
+
+export function newLateReportScope(): LateReportScope {
+  return { expected: 0, wanted: [], records: [] };
+}
+
+/** Adds one record to the scope. */
+export function addToScope(scope: LateReportScope, record: InvocationRecord): void {
+  const { functionName, startedAt, clientMs } = record;
+  scope.records.push({ functionName, startedAt, clientMs });
+  const carried = carriedReports(record);
+  for (const entry of expectedOf(record)) {
+    scope.expected += 1;
+    if (carriedFor(entry, carried) === null) scope.wanted.push(entry);
+  }
+}

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { InitCpuMode } from '../../harness/lambda/platform.js';
-import { ApiError, throttled } from './api-error.js';
+import { ApiError, requestTooLarge, throttled } from './api-error.js';
 import { CoreAllocator, formatCpuList } from './cores.js';
 import { ExecutionEnvironment, type InvocationOutcome } from './environment.js';
 import type { Executor } from './executor.js';
@@ -20,6 +20,7 @@ import { readBodyCapped } from './http/body.js';
 import { requestGuard } from './http/guard.js';
 import { bodyLimit, matchRoute, sendError, sendReply } from './http/router.js';
 import { type AccessKey, newAccessKey, verifySignature } from './http/sigv4.js';
+import { IdentityEmulation, isQueryProtocol, QUERY_BODY_BYTES } from './iam-sts.js';
 import { LAMBDA_ROUTES, LambdaApi } from './lambda-api.js';
 import { LogStore } from './logs.js';
 import { ProcessExecutor } from './process-executor.js';
@@ -99,6 +100,8 @@ export class Emulator {
   readonly registry: FunctionRegistry;
   /** The key requests must be signed with under `requireAuth`; null when any credentials will do. */
   readonly accessKey: AccessKey | null;
+  /** IAM and STS, emulated just enough for setup, doctor and cleanup --role (infra/emulator/iam-sts.ts). */
+  private readonly identity = new IdentityEmulation({ accountId: ACCOUNT_ID });
   private readonly api = new LambdaApi(this);
   private readonly allowedHosts: string[];
   private guard: (req: http.IncomingMessage) => void = () => {
@@ -326,6 +329,20 @@ export class Emulator {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://emulator');
     this.guard(req);
+    if (isQueryProtocol(req, url)) {
+      const body = await readBodyCapped(req, QUERY_BODY_BYTES, () => requestTooLarge('IAM/STS', QUERY_BODY_BYTES));
+      if (this.accessKey) await verifySignature(req, body, this.accessKey);
+      const answer = this.identity.handle(req.headers.authorization, body.toString('utf8'));
+      if (answer) {
+        res.writeHead(answer.status, {
+          'content-type': 'text/xml',
+          'content-length': Buffer.byteLength(answer.body),
+          'x-amzn-requestid': randomUUID(),
+        });
+        res.end(answer.body);
+        return;
+      }
+    }
     const match = matchRoute(LAMBDA_ROUTES, req.method ?? 'GET', url.pathname);
     if (!match) {
       throw new ApiError(

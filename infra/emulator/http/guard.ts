@@ -60,11 +60,19 @@ function checkHost(req: http.IncomingMessage, rule: HostRule, names: Set<string>
   }
 }
 
+/**
+ * AWS's query protocol (IAM and STS, emulated for `setup`: iam-sts.ts) posts a form, which a page can send too; but not
+ * with a SigV4 `Authorization` header, which needs a CORS preflight no answer here grants. So a form passes only signed.
+ */
+function isSignedForm(type: string, req: http.IncomingMessage): boolean {
+  return type === 'application/x-www-form-urlencoded' && /^AWS4-HMAC-SHA256 /.test(req.headers.authorization ?? '');
+}
+
 function checkContentType(req: http.IncomingMessage): void {
   const header = req.headers['content-type'];
   if (header === undefined) return;
   const type = header.split(';')[0]?.trim().toLowerCase() ?? '';
-  if (!SDK_CONTENT_TYPES.has(type)) {
+  if (!SDK_CONTENT_TYPES.has(type) && !isSignedForm(type, req)) {
     throw new ApiError(
       415,
       'UnsupportedMediaTypeException',

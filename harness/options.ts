@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { EMULATOR_DEFAULTS } from '../infra/emulator/emulator.js';
+import { FAULT_NAMES, FAULT_RULES, type FaultSpec, NO_FAULTS, parseFaults } from '../infra/emulator/faults.js';
 import {
   ALGORITHMS,
   type Algorithm,
@@ -705,6 +706,8 @@ export function resolveLogsWaitOptions(argv: Record<string, unknown>): LogsWaitO
 // ---------- the `emulator` command's options ----------
 
 export interface EmulatorServeOptions {
+  faultSeed: number;
+  faults: FaultSpec;
   port: number;
   host: string;
   concurrency: number;
@@ -713,12 +716,48 @@ export interface EmulatorServeOptions {
   initCpu: InitCpuMode;
 }
 
+export const FAULT_SEED_RULE: IntegerRule = { min: 0, max: 2 ** 31 - 1 };
+
+/** `--fault NAME=VALUE`, given once or more (yargs collects an array); a ConfigError naming the bad one otherwise. */
+const faultList: Parse<string[]> = (flag, value) => {
+  const items = Array.isArray(value) ? value : [value];
+  return items.map((item) => {
+    if (typeof item !== 'string') throw new ConfigError(`${flag} ${display(item)}: must be NAME=VALUE`);
+    return item;
+  });
+};
+
 export const PORT_RULE: IntegerRule = { min: 0, max: 65_535 };
 export const KEEP_ALIVE_RULE: IntegerRule = { min: 1, max: 86_400, unit: 's' };
 const HOST_PATTERN = /^[A-Za-z0-9.:-]+$/;
 const EMULATOR_GROUP = 'Emulator:';
 
 export const EMULATOR_OPTION_TABLE: OptionTable<EmulatorServeOptions> = [
+  {
+    flag: 'fault-seed',
+    key: 'faultSeed',
+    group: EMULATOR_GROUP,
+    describe: `Seed of the injected faults' random draws: the same seed injects the same faults in the same order. Allowed: an integer from ${FAULT_SEED_RULE.min} to ${FAULT_SEED_RULE.max}`,
+    defaultDescription: String(NO_FAULTS.seed),
+    parse: integer(FAULT_SEED_RULE),
+    fallback: () => NO_FAULTS.seed,
+  },
+  {
+    flag: 'fault',
+    key: 'faults',
+    group: EMULATOR_GROUP,
+    describe: `Misbehave on purpose, as AWS can; repeatable: throttle=FRACTION, log-delay=SECONDS, max-memory=MB, init-error=FRACTION, timeout=FRACTION (${FAULT_NAMES.map((n) => `${n}: ${FAULT_RULES[n]}`).join('; ')}). throttle answers that share of invokes with 429 TooManyRequestsException; log-delay makes log events reach the Logs API that many seconds late; max-memory refuses larger MemorySize on CreateFunction and UpdateFunctionConfiguration as capped accounts are refused; init-error fails that share of cold starts' INIT; timeout times out that share of invocations`,
+    defaultDescription: 'none',
+    parse: (flag, value, resolved) => {
+      try {
+        return parseFaults(faultList(flag, value), resolved.faultSeed ?? NO_FAULTS.seed);
+      } catch (error: unknown) {
+        if (error instanceof RangeError) throw new ConfigError(`${flag} ${error.message}`, { cause: error });
+        throw error;
+      }
+    },
+    fallback: (resolved) => ({ ...NO_FAULTS, seed: resolved.faultSeed ?? NO_FAULTS.seed }),
+  },
   {
     flag: 'port',
     key: 'port',

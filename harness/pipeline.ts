@@ -70,8 +70,9 @@ export async function preflight(
   options: SweepOptions,
   role: string | null,
   notice: (line: string) => void,
+  invokes = true,
 ): Promise<DoctorReport> {
-  const report = await doctor(session, { options, role, probe: false });
+  const report = await doctor(session, { options, role, probe: false, invokes });
   notice(`preflight (vcpu-bench doctor) on ${session.description}:`);
   for (const line of report.checks.map(checkLine)) notice(line);
   if (!report.ok) {

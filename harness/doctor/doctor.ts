@@ -39,6 +39,8 @@ export interface DoctorInput {
   role: string | null;
   /** Create and delete probe functions to check the role, the memory cap and arm64 (the `doctor` command). */
   probe: boolean;
+  /** False for `deploy`, which invokes nothing: account concurrency is then not its concern. */
+  invokes?: boolean;
 }
 
 const check = (name: string, status: CheckStatus, detail: string, fix: string | null = null): DoctorCheck => ({
@@ -267,7 +269,11 @@ export async function doctor(session: TargetSession, input: DoctorInput): Promis
   }
   const region = await regionCheck(session, input.options.region);
   checks.push(region.check, await roleCheck(session, input.role, credentials.account));
-  checks.push(concurrencyCheck(region.limit, input.options));
+  checks.push(
+    input.invokes === false
+      ? check('concurrency', 'skip', 'deploy invokes nothing (run and bench check it)')
+      : concurrencyCheck(region.limit, input.options),
+  );
   checks.push(...(await archAndRoleChecks(session, input)));
   checks.push(await memoryCheck(session, input), await logsCheck(session, input.options));
   return { checks, ok: checks.every((c) => c.status !== 'fail') };

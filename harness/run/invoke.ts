@@ -25,6 +25,8 @@ export interface InvokeOutcome {
   callError: { name: string; message: string; throttled: boolean } | null;
   /** Attempts repeated because the target throttled them. */
   retries: number;
+  /** The sweep was stopped while this call was being throttled: nothing ran, and it is not to be recorded. */
+  interrupted: boolean;
 }
 
 function findReportLine(tail: string): string | null {
@@ -54,6 +56,7 @@ function outcomeOf(out: InvokeCommandOutput, clientMs: number, startedAt: string
       (out as { [EMULATOR_HEADERS]?: EmulatorInvokeHeaders })[EMULATOR_HEADERS]?.oversubscription ?? null,
     callError: null,
     retries,
+    interrupted: false,
   };
 }
 
@@ -90,5 +93,6 @@ export async function invokeOnce(
     hostOversubscription: null,
     callError: { name: e.name, message: e.message.split('\n')[0] ?? '', throttled: attempt.throttled },
     retries: attempt.retries,
+    interrupted: attempt.interrupted,
   };
 }

@@ -60,13 +60,16 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 export type Attempted<T> =
   | { ok: true; value: T; retries: number }
-  /** The last error: a throttle when every attempt was throttled (or the sweep was stopped), else what ended it. */
-  | { ok: false; error: unknown; retries: number; throttled: boolean };
+  /**
+   * The last error: a throttle when every attempt was throttled, else what ended it. `interrupted`: the sweep was
+   * stopped while the call was being throttled, so nothing ran and nothing should be recorded.
+   */
+  | { ok: false; error: unknown; retries: number; throttled: boolean; interrupted: boolean };
 
 /**
  * Calls `call` until it does not throw a throttling error, at most `maxRetries` more times, backing off between
  * attempts. Any other error ends it at once: only a throttle is known not to have run the function. A stopped
- * sweep (`signal`) retries no more.
+ * sweep (`signal`) retries no more, and says the call was interrupted rather than throttled.
  */
 export async function withThrottleRetries<T>(
   call: () => Promise<T>,
@@ -78,8 +81,9 @@ export async function withThrottleRetries<T>(
       return { ok: true, value: await call(), retries };
     } catch (error: unknown) {
       const throttled = isThrottled(error);
-      if (!throttled || retries >= policy.maxRetries || signal?.aborted) {
-        return { ok: false, error, retries, throttled };
+      const interrupted = throttled && signal?.aborted === true;
+      if (!throttled || retries >= policy.maxRetries || interrupted) {
+        return { ok: false, error, retries, throttled, interrupted };
       }
       await sleep(backoffMs(retries, policy, retryAfterMs(error)), signal);
     }

@@ -239,10 +239,15 @@ class Invoker {
     };
   }
 
-  private async call(state: CellState, warmup: boolean, rep: number): Promise<InvocationRecord> {
+  /**
+   * One invocation, appended to the run. Null when the sweep was stopped while the call was being throttled: nothing
+   * ran, so nothing is recorded, and a resumed run makes that repetition again.
+   */
+  private async call(state: CellState, warmup: boolean, rep: number): Promise<InvocationRecord | null> {
     const { cell } = state;
     const { session, options, signal } = this.input;
     const outcome = await invokeOnce(session, cell.functionName, requestFor(cell, options), this.retry, signal);
+    if (outcome.interrupted) return null;
     const record = toRecord(outcome, { ...this.baseFor(cell), rep, warmup });
     this.input.runDir.append(record);
     state.invocations += 1;
@@ -258,13 +263,13 @@ class Invoker {
     const { cell } = state;
     const { signal } = this.input;
     while (state.warmupsDone < this.input.options.warmup && !signal?.aborted) {
-      await this.call(state, true, state.warmupsDone);
+      if ((await this.call(state, true, state.warmupsDone)) === null) return;
       state.warmupsDone += 1;
     }
     const pooled = cell.mode === 'worker_threads' || cell.mode === 'child_process';
     const last = this.poolSizes.get(`${cell.functionName}/${cell.mode}`);
     if (pooled && last !== undefined && last !== cell.workers && !signal?.aborted) {
-      await this.call(state, true, state.warmupsDone);
+      if ((await this.call(state, true, state.warmupsDone)) === null) return;
       state.warmupsDone += 1;
     }
   }
@@ -272,6 +277,7 @@ class Invoker {
   /** One measured repetition of the cell. */
   async measure(state: CellState): Promise<void> {
     const record = await this.call(state, false, state.reps);
+    if (record === null) return;
     state.reps += 1;
     if (record.status !== 'ok') state.failures += 1;
     const durationMs = warmDurationMs(record);

@@ -15,6 +15,7 @@ import { ApiError, requestTooLarge, throttled } from './api-error.js';
 import { CoreAllocator, formatCpuList } from './cores.js';
 import { ExecutionEnvironment, type InvocationOutcome } from './environment.js';
 import type { Executor } from './executor.js';
+import { type FaultSpec, Faults } from './faults.js';
 import { ACCOUNT_ID, type FunctionRecord, FunctionRegistry } from './functions.js';
 import { readBodyCapped } from './http/body.js';
 import { requestGuard } from './http/guard.js';
@@ -22,7 +23,7 @@ import { bodyLimit, matchRoute, sendError, sendReply } from './http/router.js';
 import { type AccessKey, newAccessKey, verifySignature } from './http/sigv4.js';
 import { IdentityEmulation, isQueryProtocol, QUERY_BODY_BYTES } from './iam-sts.js';
 import { LAMBDA_ROUTES, LambdaApi } from './lambda-api.js';
-import { LogStore } from './logs.js';
+import type { LogStore } from './logs.js';
 import { ProcessExecutor } from './process-executor.js';
 import { Reaper, removeStaleWorkDirs } from './reaper.js';
 
@@ -58,6 +59,8 @@ export interface EmulatorOptions {
   initCpu?: InitCpuMode;
   /** The host cores environments are placed on; by default this process's own cpuset. */
   cores?: CoreAllocator;
+  /** Misbehave on purpose (infra/emulator/faults.ts): throttles, late logs, a memory cap, INIT errors, timeouts. */
+  faults?: FaultSpec;
 }
 
 export interface EmulatorStatus {
@@ -87,6 +90,8 @@ export interface EmulatorStatus {
    * host is oversubscribed.
    */
   oversubscription: number;
+  /** Faults injected on purpose, and how many times each was. */
+  faults: { injecting: string; counts: Record<string, number> };
 }
 
 export class Emulator {
@@ -98,6 +103,7 @@ export class Emulator {
   readonly initCpu: InitCpuMode;
   readonly cores: CoreAllocator;
   readonly registry: FunctionRegistry;
+  readonly faults: Faults;
   /** The key requests must be signed with under `requireAuth`; null when any credentials will do. */
   readonly accessKey: AccessKey | null;
   /** IAM and STS, emulated just enough for setup, doctor and cleanup --role (infra/emulator/iam-sts.ts). */
@@ -127,7 +133,8 @@ export class Emulator {
     this.executor = options.executor ?? new ProcessExecutor();
     this.accessKey = options.requireAuth ? newAccessKey() : null;
     this.allowedHosts = options.allowedHosts ?? [];
-    this.logs = new LogStore(this.region, ACCOUNT_ID);
+    this.faults = new Faults(options.faults);
+    this.logs = this.faults.logs(this.region, ACCOUNT_ID);
     // What dead emulators left behind goes first; then a reaper makes sure this one leaves nothing, however it ends.
     removeStaleWorkDirs(os.tmpdir());
     this.reaper = new Reaper();
@@ -183,6 +190,7 @@ export class Emulator {
         runtimeApi: e.runtimeApi,
       })),
       oversubscription: this.oversubscription(),
+      faults: { injecting: this.faults.describe(), counts: { ...this.faults.counts } },
     };
   }
 
@@ -206,6 +214,7 @@ export class Emulator {
       this.server.closeAllConnections();
     });
     await this.executor.dispose();
+    this.faults.dispose();
     rmSync(this.workDir, { recursive: true, force: true });
     this.reaper.close();
   }
@@ -230,6 +239,13 @@ export class Emulator {
         this.environments.delete(env);
       }
     }
+  }
+
+  private hasIdleEnvironment(fn: FunctionRecord): boolean {
+    for (const env of this.environments) {
+      if (env.fn.name === fn.name && env.fn.generation === fn.generation && env.state === 'idle') return true;
+    }
+    return false;
   }
 
   private async acquire(fn: FunctionRecord): Promise<ExecutionEnvironment> {
@@ -285,6 +301,9 @@ export class Emulator {
     if (this.busy >= this.concurrency) {
       throw throttled('Rate Exceeded.', 'ConcurrentInvocationLimitExceeded');
     }
+    const view = { name: fn.name, memoryMb: fn.memorySize, timeoutS: fn.timeout };
+    const injected = this.faults.beforeInvoke(view, !this.hasIdleEnvironment(fn), this.logs);
+    if (injected) return injected;
     this.busy += 1;
     let env: ExecutionEnvironment | null = null;
     try {
@@ -354,6 +373,7 @@ export class Emulator {
     const { limitBytes, tooLarge } = bodyLimit(match.route, req);
     const body = await readBodyCapped(req, limitBytes, tooLarge);
     if (this.accessKey && !match.route.unsigned) await verifySignature(req, body, this.accessKey);
+    this.faults.beforeOperation(match.route.operation, body);
     sendReply(res, await match.route.handle(this.api, { req, url, params: match.params, body }));
   }
 

@@ -30,7 +30,7 @@ export const deployCommand: CommandModule<object, DeployArgs> = {
     try {
       const role = await resolveRole(session, options, flags.role);
       const notice = (line: string) => process.stderr.write(`${line}\n`);
-      if (session.kind === 'aws') await preflight(session, options, role, notice);
+      if (session.kind === 'aws') await preflight(session, options, role, notice, false);
       const deployed = await deployStep(session, options, requireRole(role));
       for (const f of deployed) {
         if (f.action !== 'skipped')

@@ -69,9 +69,9 @@ export const emulatorCommand: CommandModule<object, EmulatorArgs> = {
   describe: 'Run the local Lambda emulator as a server (Lambda + CloudWatch Logs APIs) until Ctrl-C',
   builder,
   handler: async (argv) => {
-    const { port, host, concurrency, keepAliveS, requireAuth, initCpu } = resolveEmulatorOptions(argv);
+    const { port, host, concurrency, keepAliveS, requireAuth, initCpu, faults } = resolveEmulatorOptions(argv);
 
-    const emulator = new Emulator({ concurrency, keepAliveS, requireAuth, initCpu });
+    const emulator = new Emulator({ concurrency, keepAliveS, requireAuth, initCpu, faults });
     // Listening for signals before the server listens: a signal during start-up still closes it properly.
     const stop = untilSignal();
     try {
@@ -97,6 +97,7 @@ export const emulatorCommand: CommandModule<object, EmulatorArgs> = {
           ? `Requests must be signed with this key (--require-auth): AWS_ACCESS_KEY_ID=${key.accessKeyId} AWS_SECRET_ACCESS_KEY=${key.secretAccessKey} AWS_ENDPOINT_URL=${emulator.endpoint}`
           : `Use it: AWS_ENDPOINT_URL=${emulator.endpoint} (any AWS SDK or CLI, any credentials), or vcpu-bench <command> --target local --endpoint-url ${emulator.endpoint}`,
         `Concurrency ${concurrency}, idle environments kept ${keepAliveS} s. Ctrl-C or SIGTERM stops it.`,
+        ...(emulator.faults.active ? [`FAULTS INJECTED on purpose: ${emulator.faults.describe()}`] : []),
       );
       process.stdout.write(`${lines.join('\n')}\n`);
       const signal = await stop.signal;

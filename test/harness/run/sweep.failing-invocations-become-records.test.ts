@@ -35,6 +35,7 @@ function outcome(overrides: Partial<InvokeOutcome>): InvokeOutcome {
     hostOversubscription: 0.5,
     callError: null,
     retries: 0,
+    interrupted: false,
     ...overrides,
   };
 }

@@ -165,6 +165,11 @@ function concurrencyCheck(limit: AccountLimit | null, o: DoctorInput['options'])
   return check('concurrency', 'fail', `${detail}: invocations beyond it are throttled`, fix);
 }
 
+/** Why a probe was not made: the preflight makes none, and doctor's need a role. */
+function notProbed(input: DoctorInput): string {
+  return input.probe ? 'the probe needs a role: see the role check' : 'vcpu-bench doctor probes it';
+}
+
 function probeProblem(outcome: ProbeOutcome): string {
   return outcome.kind === 'accepted' ? '' : outcome.message;
 }
@@ -178,7 +183,7 @@ async function memoryCheck(session: TargetSession, input: DoctorInput): Promise<
     return check(
       'memory',
       'skip',
-      `${above.join(', ')} MB may be refused on a new account: deploy skips refused sizes and says why (vcpu-bench doctor probes it)`,
+      `${above.join(', ')} MB may be refused on a new account: deploy skips refused sizes and says why (${notProbed(input)})`,
     );
   }
   const largest = Math.max(...above);
@@ -210,10 +215,10 @@ async function memoryCheck(session: TargetSession, input: DoctorInput): Promise<
 async function archAndRoleChecks(session: TargetSession, input: DoctorInput): Promise<DoctorCheck[]> {
   if (!input.probe || input.role === null) {
     const arm = input.options.arch.includes('arm64')
-      ? [check('arm64', 'skip', 'checked by deploy (vcpu-bench doctor probes it)')]
+      ? [check('arm64', 'skip', `checked by deploy (${notProbed(input)})`)]
       : [];
     return [
-      check('role assumable', 'skip', 'checked by deploy, which waits for a new role (vcpu-bench doctor probes it)'),
+      check('role assumable', 'skip', `checked by deploy, which waits for a new role (${notProbed(input)})`),
       ...arm,
     ];
   }

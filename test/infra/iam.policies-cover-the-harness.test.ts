@@ -33,28 +33,64 @@ function sources(dir: string): string[] {
   });
 }
 
+type Service = 'lambda' | 'logs' | 'iam' | 'sts';
+const SERVICES: Record<string, Service> = {
+  lambda: 'lambda',
+  'cloudwatch-logs': 'logs',
+  iam: 'iam',
+  sts: 'sts',
+};
+
 /** The IAM action of an SDK v3 command class: its name without "Command" (Invoke is lambda:InvokeFunction). */
-function iamAction(service: 'lambda' | 'logs', command: string): string {
+function iamAction(service: Service, command: string): string {
   const operation = command.replace(/Command$/, '');
   return `${service}:${operation === 'Invoke' ? 'InvokeFunction' : operation}`;
 }
 
-test('the harness policy allows every AWS API call the harness and the workload make', () => {
-  const allowed = actions(policy('harness-policy.json'));
+/**
+ * The IAM actions the code of `files` can call: every command class it imports from an SDK client. STS
+ * GetCallerIdentity needs no permission ("No permissions are required to perform this operation", STS API reference).
+ */
+function actionsCalledBy(files: string[]): Set<string> {
   const needed = new Set<string>();
-  for (const file of [...sources(path.join(REPO_ROOT, 'harness')), ...sources(path.join(REPO_ROOT, 'workloads'))]) {
+  for (const file of files) {
     const text = readFileSync(file, 'utf8');
-    // Every command class imported from an SDK client is a call the code can make.
     for (const [, names, client] of text.matchAll(
-      /import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/client-(lambda|cloudwatch-logs)'/g,
+      /import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/client-(lambda|cloudwatch-logs|iam|sts)'/g,
     )) {
       for (const name of (names ?? '').split(',').map((n) => n.replace(/^type\s+/, '').trim())) {
-        if (name.endsWith('Command')) needed.add(iamAction(client === 'lambda' ? 'lambda' : 'logs', name));
+        if (name.endsWith('Command')) needed.add(iamAction(SERVICES[client ?? ''] ?? 'lambda', name));
       }
     }
   }
+  needed.delete('sts:GetCallerIdentity');
+  return needed;
+}
+
+const harnessSources = () =>
+  [...sources(path.join(REPO_ROOT, 'harness')), ...sources(path.join(REPO_ROOT, 'workloads'))].filter(
+    (file) => !file.includes(`${path.sep}setup${path.sep}`),
+  );
+
+test('the harness policy allows every AWS API call the harness and the workload make', () => {
+  const allowed = actions(policy('harness-policy.json'));
+  const needed = actionsCalledBy(harnessSources());
   assert.ok(needed.size >= 8, `found the harness's calls: ${[...needed].join(', ')}`);
+  assert.ok(needed.has('iam:GetRole'), 'doctor reads the role');
   for (const action of needed) assert.ok(allowed.has(action), `harness-policy.json must allow ${action}`);
+});
+
+test('the setup policy allows every call of setup and cleanup --role, the probe function and passing the role', () => {
+  const allowed = actions(policy('setup-policy.json'));
+  const needed = actionsCalledBy([
+    ...sources(path.join(REPO_ROOT, 'harness', 'setup')),
+    path.join(REPO_ROOT, 'harness', 'deploy', 'probe.ts'),
+  ]);
+  // Creating a role with tags needs iam:TagRole as well; Lambda needs iam:PassRole to take the role.
+  for (const action of [...needed, 'iam:TagRole', 'iam:PassRole']) {
+    assert.ok(allowed.has(action), `setup-policy.json must allow ${action}`);
+  }
+  assert.ok(needed.has('iam:CreateRole') && needed.has('iam:DeleteRole') && needed.has('lambda:CreateFunction'));
 });
 
 test('the function role can write its logs and invoke itself (fan_out), and Lambda can assume it', () => {

@@ -5,14 +5,18 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { ListFunctionsCommand, ListTagsCommand } from '@aws-sdk/client-lambda';
 import type { InvocationRecord } from '../../../harness/run/record.js';
+import { AWS_ENV } from '../../support/aws.js';
 import { runCli } from '../../support/cli.js';
 import { startTestEmulator, stopTestEmulator, type TestTarget } from '../../support/emulator.js';
 
 let t: TestTarget;
 const out = mkdtempSync(path.join(os.tmpdir(), 'vcpu-bench-awsapi-'));
-const credentials = { AWS_ACCESS_KEY_ID: 'AKIATEST', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' };
+const credentials = AWS_ENV;
 before(async () => {
   t = await startTestEmulator({ concurrency: 10 });
+  // The role the functions run as, made as a user makes it; --role then defaults to it.
+  const setup = await runCli(['setup', '--target', 'aws', '--endpoint-url', t.emulator.endpoint], credentials);
+  assert.equal(setup.code, 0, setup.stderr);
 });
 after(async () => {
   await stopTestEmulator(t);
@@ -24,8 +28,6 @@ const sweep = () => [
   'aws',
   '--endpoint-url',
   t.emulator.endpoint,
-  '--role',
-  'arn:aws:iam::000000000000:role/vcpu-bench',
   '--memory',
   '1769,2654',
   '--modes',

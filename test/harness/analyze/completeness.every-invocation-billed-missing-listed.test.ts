@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { collectReports } from '../../../harness/analyze/analyze.js';
-import { actualCost, completeness, expectedReports } from '../../../harness/analyze/completeness.js';
+import { actualCost, completeness, expectedReports, RunTally } from '../../../harness/analyze/completeness.js';
 import { runReportOf } from '../../../harness/analyze/run-report.js';
 import { renderRunReport } from '../../../harness/analyze/table.js';
 import { invocationCostUsd } from '../../../harness/lambda/pricing.js';
@@ -60,6 +60,9 @@ test('expected: every request id the run made, children with their parent; a thr
 test('one child REPORT missing: 3 of 4 found, the missing child listed, the cost a flagged lower bound', () => {
   const reports = collectReports(records, `${child3}\n`);
   const found = completeness(records, reports);
+  const tally = new RunTally();
+  for (const record of records) tally.add(record, reports);
+  assert.deepEqual(tally.completeness, found, 'the streaming tally agrees with the in-memory one');
   assert.equal(found.expected, 4);
   assert.equal(found.found, 3);
   assert.deepEqual(
@@ -77,12 +80,9 @@ test('one child REPORT missing: 3 of 4 found, the missing child listed, the cost
   assert.equal(cost.complete, false);
 
   const text = renderRunReport(
-    runReportOf(
-      records,
-      { estimate: { usdAtMinReps: 0.001, usdAtMaxReps: 0.002, requestsAtMinReps: 3, requestsAtMaxReps: 9 } },
-      found,
-      cost,
-    ),
+    runReportOf(tally, {
+      estimate: { usdAtMinReps: 0.001, usdAtMaxReps: 0.002, requestsAtMinReps: 3, requestsAtMaxReps: 9 },
+    }),
   );
   assert.match(
     text,

@@ -34,7 +34,7 @@ test('throttled invocations are retried and counted: no record lost, none measur
     const result = await t.cli([
       'run',
       ...smallSweep(t, ['--memory', '1769', '--modes', 'sequential,worker_threads', '--workers', '2']),
-      ...['--min-reps', '6', '--max-reps', '6', '--concurrency', '1', '--logs-wait', '0', '--run-id', 'throttled'],
+      ...['--min-reps', '6', '--max-reps', '6', '--logs-wait', '0', '--run-id', 'throttled'],
     ]);
     assert.equal(result.code, 0, result.stderr);
     const records = readRecords(t, 'throttled');
@@ -194,8 +194,17 @@ test('injected INIT errors and timeouts become error and timeout records, one ea
 test('a run interrupted under throttling and late logs resumes cleanly: every cell complete, no rep twice', async () => {
   await withEmulator({ throttle: 0.25, logDelayS: 1, seed: 11 }, async (t) => {
     const sweep = [
-      ...smallSweep(t, ['--memory', '1769,2654', '--modes', 'sequential,worker_threads', '--workers', '2']),
-      ...['--min-reps', '5', '--max-reps', '5', '--concurrency', '2', '--logs-wait', '10', '--run-id', 'interrupted'],
+      ...smallSweep(t, [
+        '--memory',
+        '1769,2654',
+        '--modes',
+        'sequential,worker_threads',
+        '--workers',
+        '2',
+        '--concurrency',
+        '2',
+      ]),
+      ...['--min-reps', '5', '--max-reps', '5', '--logs-wait', '10', '--run-id', 'interrupted'],
     ];
     const { child, done } = startCli(['run', ...sweep], AWS_ENV);
     const until = Date.now() + 60_000;

@@ -25,7 +25,8 @@ export interface ProgressView extends SweepProgress {
 export function progressView(total: number, stream: NodeJS.WriteStream = process.stderr): ProgressView {
   if (!stream.isTTY) {
     return {
-      onCellDone: (result, done) => stream.write(`[${done}/${total}] ${summary(result)}\n`),
+      // The sweep's own total: memory sizes the account refused take their cells out of the plan's.
+      onCellDone: (result, done, cells) => stream.write(`[${done}/${cells}] ${summary(result)}\n`),
       stop: () => {},
     };
   }
@@ -41,7 +42,10 @@ export function progressView(total: number, stream: NodeJS.WriteStream = process
       invocations += 1;
       bar.update({ cell: `${label(cell)} (${invocations} invocations)` });
     },
-    onCellDone: (_result, done) => bar.update(done),
+    onCellDone: (_result, done, cells) => {
+      if (cells !== total) bar.setTotal(cells);
+      bar.update(done);
+    },
     stop: () => bar.stop(),
   };
 }

@@ -34,7 +34,7 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       const analysis = await collectAndAnalyze(run, flags.logsWaitS);
       process.stdout.write(`\n${renderSummaryTable(analysis.summary)}\n`);
       process.stdout.write(`${renderKneeTable(analysis.scaling)}\n${renderRecommendation(analysis.recommendations)}`);
-      process.stdout.write(renderRunReport(analysis.run, MISSING_ROWS_SHOWN));
+      process.stdout.write(`\n${renderRunReport(analysis.run, MISSING_ROWS_SHOWN)}`);
       process.stdout.write(`\nCSVs: ${analysis.files.join(', ')}\n`);
       const warning = oversubscriptionWarning(runDir);
       if (warning) process.stderr.write(`\n${warning}\n`);

@@ -20,7 +20,6 @@ import {
 } from '@aws-sdk/client-lambda';
 import { DeployError } from '../errors.js';
 import { type Architecture, HANDLER, isRoleNotAssumable, memoryQuotaCapMb, RUNTIME } from '../lambda/platform.js';
-import type { SkippedFunction } from '../run/run-dir.js';
 import type { TargetSession } from '../target/target.js';
 import { ensureBundle } from './bundle.js';
 
@@ -41,6 +40,12 @@ export interface DeployOptions {
   role: string;
   /** Set as function environment variables. */
   environment?: Record<string, string>;
+}
+
+/** A function the account would not take at its memory size: AWS's message and the cap it names (run.json `skipped`). */
+export interface SkippedFunction extends DeployFunction {
+  reason: string;
+  capMb: number;
 }
 
 export type DeployedFunction = DeployFunction &

@@ -7,8 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { errorReason, isNotFound, writeFileAtomicSync } from '../../lib/fs.js';
 import { isRecord } from '../../lib/guards.js';
+import type { SkippedFunction } from '../deploy/deploy.js';
 import { ConfigError, RunDirError } from '../errors.js';
-import type { Architecture } from '../lambda/platform.js';
 import { resolveSavedSweepOptions, type SweepOptions } from '../options.js';
 import { REPO_ROOT } from '../paths.js';
 import { appendRecord, INVOCATIONS_FILE, type InvocationRecord, parseInvocationsJsonl } from './record.js';
@@ -56,14 +56,7 @@ export interface RunEstimate {
   requestsAtMaxReps: number;
 }
 
-/** A function the account would not take at its memory size: AWS's message and the cap it names. */
-export interface SkippedFunction {
-  name: string;
-  arch: Architecture;
-  memoryMb: number;
-  reason: string;
-  capMb: number;
-}
+export type { SkippedFunction };
 
 export interface RunActuals {
   analyzedAt: string;

@@ -117,7 +117,8 @@ test('bench on the embedded emulator: plan -> deploy -> run -> analyze, CSVs agr
     // The median of an even count is the mean of the two middle values (a cell may have lost a row to warmth).
     const middle =
       (sorted[Math.floor((sorted.length - 1) / 2)] as number) + (sorted[Math.floor(sorted.length / 2)] as number);
-    assert.equal(Number(s.median_ms).toFixed(2), (middle / 2).toFixed(2));
+    // summary.csv rounds to 3 decimals; toFixed(2) on a median ending in 5 rounds either way in binary, so compare values.
+    assert.ok(Math.abs(Number(s.median_ms) - middle / 2) < 0.001, `median ${s.median_ms} vs ${middle / 2}`);
   }
   const seq = summary.find((s) => s.mode === 'sequential');
   assert.equal(seq?.speedup_vs_sequential, '1');

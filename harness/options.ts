@@ -869,6 +869,7 @@ export interface BackgroundOptions {
   region: string;
   profile: string | null;
   endpointUrl: string | null;
+  initCpu: InitCpuMode;
   role: string | null;
   memoryMb: number[];
   arch: Architecture[];
@@ -908,6 +909,7 @@ const SHARED_WITH_SWEEP = [
   'region',
   'profile',
   'endpointUrl',
+  'initCpu',
   'arch',
   'algorithm',
   'cost',
@@ -941,6 +943,7 @@ export const BACKGROUND_OPTION_TABLE: OptionTable<BackgroundOptions> = [
   sweepSpec('region'),
   sweepSpec('profile'),
   sweepSpec('endpointUrl'),
+  sweepSpec('initCpu'),
   roleSpec(),
   {
     flag: 'memory',

@@ -160,6 +160,11 @@ export function renderBackgroundTable(groups: readonly BackgroundGroup[]): strin
   return `${table}\n\n${legend.join('\n')}\n`;
 }
 
+/** `1 item`, `3 items`, `1,536 items`. */
+function counted(n: number, noun: string): string {
+  return `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 function verdict(duringGap: number, ifRunning: number): string {
   if (ifRunning <= 0) return '';
   const share = duringGap / ifRunning;
@@ -180,7 +185,7 @@ export function backgroundConclusion(rows: readonly BackgroundRow[]): string {
     const ifRunning = sum(kept.map((r) => r.if_running_during_gap)) ?? 0;
     const after = sum(kept.map((r) => r.completed_after_thaw)) ?? 0;
     parts.push(
-      `background work completed ${formatCount(gap)} items during the gaps, where a running environment would have completed about ${formatCount(Math.round(ifRunning))}${verdict(gap, ifRunning)}, and ${formatCount(after)} only once the next invocation thawed its environment`,
+      `background work completed ${counted(gap, 'item')} during the gaps, where a running environment would have completed about ${formatCount(Math.round(ifRunning))}${verdict(gap, ifRunning)}, and ${formatCount(after)} only once the next invocation thawed its environment`,
     );
   }
   if (gone.length > 0) {
@@ -188,7 +193,7 @@ export function backgroundConclusion(rows: readonly BackgroundRow[]): string {
     const open = sum(gone.map((r) => (r.started ?? 0) - (r.completed_before_response ?? 0))) ?? 0;
     const why = gone.every((r) => r.reclaim) ? 'reclaimed' : 'reclaimed or not reached again';
     parts.push(
-      `${formatCount(lost)} of the ${formatCount(open)} items still to do when the environment was ${why} were lost`,
+      `${formatCount(lost)} of the ${counted(open, 'item')} still to do when the environment was ${why} ${lost === 1 ? 'was' : 'were'} lost`,
     );
   }
   const addsMs = median(column(measured, (r) => r.awaiting_adds_ms));
@@ -197,5 +202,5 @@ export function backgroundConclusion(rows: readonly BackgroundRow[]): string {
     addsMs === null
       ? ''
       : `; awaiting the same work instead ${addsMs >= 0 ? 'added' : 'saved'} a median ${formatMs(Math.abs(addsMs))} of Duration${addsUsd === null ? '' : ` (${signed(addsUsd, formatUsd)})`} ${addsMs >= 0 ? 'to' : 'in'} the invocation that started it`;
-  return `In ${formatCount(measured.length)} pairs, ${parts.join('; ')}${awaited}.`;
+  return `In ${counted(measured.length, 'pair')}, ${parts.join('; ')}${awaited}.`;
 }

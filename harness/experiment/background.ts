@@ -97,6 +97,7 @@ export async function runBackgroundExperiment(input: BackgroundExperimentInput):
     region: o.region,
     profile: o.profile,
     endpointUrl: o.endpointUrl,
+    initCpu: o.initCpu,
     maxWorkers: o.workers,
   });
   try {
@@ -115,6 +116,7 @@ export async function runBackgroundExperiment(input: BackgroundExperimentInput):
         description: session.description,
         emulated: session.emulated,
         cpuEnforced: session.cpuEnforced,
+        initCpu: session.initCpu,
       },
       host: hostInfo(),
       versions: { harness: harnessVersion(), node: process.version, lambdaRuntime: RUNTIME },

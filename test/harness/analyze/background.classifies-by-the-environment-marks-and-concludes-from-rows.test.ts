@@ -159,7 +159,7 @@ test('the CSV has the documented columns, one row per pair, and the table and se
   assert.match(line, /\|\s+10 \|\s+1 \|\s+1 \|\s+~9 \|\s+8 \|\s+0 \|\s+1 \|\s+9 of 9 \|/);
   assert.match(table, /emulated/);
   const sentence = backgroundConclusion(rows);
-  assert.match(sentence, /^In 2 pairs, background work completed 1 items during the gaps/);
+  assert.match(sentence, /^In 2 pairs, background work completed 1 item during the gaps/);
   assert.match(sentence, /would have completed about 9: the freeze stopped it/);
   assert.match(sentence, /8 only once the next invocation thawed its environment/);
   assert.match(sentence, /9 of the 9 items still to do when the environment was reclaimed were lost/);

@@ -167,9 +167,15 @@ class RowSink {
   private readonly temporary: string;
   private readonly out: WriteStream;
 
+  /** The stream's first error: kept, never thrown from an event, so commit can refuse and discard can ignore it. */
+  private failure: Error | null = null;
+
   constructor(readonly file: string) {
     this.temporary = `${file}.${process.pid}.tmp`;
     this.out = createWriteStream(this.temporary);
+    this.out.on('error', (error) => {
+      this.failure ??= error;
+    });
     this.out.write(invocationsCsv.header());
   }
 
@@ -196,11 +202,20 @@ class RowSink {
       this.out.once('error', reject);
       this.out.end(resolve);
     });
+    if (this.failure !== null) throw this.failure;
     await rename(this.temporary, this.file);
   }
 
+  /**
+   * Drops the temporary file. The stream is closed first: destroyed while its file is still being opened, it would
+   * create the file after the removal, and fail the header's write as an unhandled error.
+   */
   async discard(): Promise<void> {
-    this.out.destroy();
+    if (!this.out.closed) {
+      const closed = new Promise<void>((resolve) => this.out.once('close', () => resolve()));
+      this.out.destroy();
+      await closed;
+    }
     await rm(this.temporary, { force: true });
   }
 }

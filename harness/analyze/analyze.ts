@@ -1,7 +1,7 @@
 /**
  * The analyze step of the pipeline: results/<run-id>/invocations.jsonl (+ any saved logs) -> rows -> summary ->
- * invocations.csv, summary.csv, summary.json and summary.md in the same directory. Reads and writes files only; no
- * network.
+ * invocations.csv, summary.csv, summary.json, summary.md, scaling.csv, vcpu.csv, amdahl.csv and report.html in the
+ * same directory. Reads and writes files only; no network.
  *
  * It streams: invocations.jsonl and the logs are read batch by batch, each row's CSV line is written as soon as the
  * row is complete, and only what the summary needs (summary.ts SummaryInput) stays in memory. Most records carry
@@ -31,6 +31,9 @@ import type { Exporter } from './exporter.js';
 import { summaryJson } from './json.js';
 import { logLineBatches } from './log-files.js';
 import { type Recommendation, type RecommendOptions, recommend } from './recommend.js';
+import type { InitPoint } from './report/charts.js';
+import { reportHtml } from './report/html.js';
+import { reportDocument } from './report/report.js';
 import { carriedReports, type InvocationRow, reportsWanted, toInvocationRow } from './rows.js';
 import { type RunReport, runReportOf } from './run-report.js';
 import { type ScalingRow, scalingCsv, scalingRows } from './scaling.js';
@@ -108,7 +111,10 @@ async function writeExport<Row>(dir: string, exporter: Exporter<Row>, rows: read
  * on Lambda itself, or when run.json is missing or holds no such figure (a run directory from elsewhere).
  */
 export async function emulatedHostCores(dir: string): Promise<number | null> {
-  const manifest = await rawManifest(dir);
+  return hostCoresOf(await rawManifest(dir));
+}
+
+function hostCoresOf(manifest: unknown): number | null {
   if (!isRecord(manifest) || !isRecord(manifest.target) || manifest.target.emulated !== true) return null;
   return numberField(manifest.host, 'cores');
 }
@@ -163,6 +169,8 @@ const ROWS_PER_WRITE = 2048;
  */
 class RowSink {
   readonly summaryInputs: SummaryInput[] = [];
+  /** Cold starts' Init Durations, for the report's chart: one per row that has one, a small share of a run. */
+  readonly initPoints: InitPoint[] = [];
   private batch: InvocationRow[] = [];
   private readonly temporary: string;
   private readonly out: WriteStream;
@@ -182,6 +190,10 @@ class RowSink {
   add(row: InvocationRow): void {
     this.batch.push(row);
     this.summaryInputs.push(summaryInput(row));
+    if (row.init_ms !== null) {
+      const { arch, memory_mb, mode, workers, init_ms } = row;
+      this.initPoints.push({ arch, memory_mb, mode, workers, init_ms });
+    }
     if (this.batch.length >= ROWS_PER_WRITE) this.flush();
   }
 
@@ -340,13 +352,14 @@ export async function analyzeRun(runDir: string, opts: AnalyzeOptions = {}): Pro
     if (errnoCode(error) === null) throw error;
     throw new RunDirError(`${errorPath(error) ?? jsonl}: cannot be read (${errorReason(error)})`, { cause: error });
   }
-  const hostCores = await emulatedHostCores(dir);
+  const manifest = await rawManifest(dir);
+  const hostCores = hostCoresOf(manifest);
   const summary = summarize(sink.summaryInputs, { hostCores });
   await sink.commit();
   const scaling = scalingRows(summary);
   const amdahl = amdahlRows(summary, sink.summaryInputs);
   const recommendations = recommend(summary, DEFAULT_RECOMMEND_OPTIONS);
-  const run = runReportOf(tally, await rawManifest(dir));
+  const run = runReportOf(tally, manifest);
   // summary.md: the table, and the run as a whole under it with every missing REPORT listed.
   const markdown = path.join(dir, SUMMARY_MARKDOWN_FILE);
   await writeFileAtomic(markdown, `${renderSummaryTable(summary)}\n${renderRunReport(run)}`);
@@ -359,6 +372,20 @@ export async function analyzeRun(runDir: string, opts: AnalyzeOptions = {}): Pro
     await writeExport(dir, vcpuCsv, vcpuRows(summary, { hostCores })),
     await writeExport(dir, amdahlCsv, amdahl),
   ];
+  const report = await reportDocument({
+    dirName: path.basename(dir),
+    manifest,
+    summary,
+    scaling,
+    amdahl,
+    recommendations,
+    initPoints: sink.initPoints,
+    hostCores,
+    files: files.map((file) => path.basename(file)),
+  });
+  const reportFile = path.join(dir, reportHtml.name);
+  await writeFileAtomic(reportFile, reportHtml.serialize(report));
+  files.push(reportFile);
   saveActuals(dir, run);
   return { invocationCount: sink.summaryInputs.length, summary, scaling, amdahl, recommendations, run, files };
 }

@@ -135,6 +135,14 @@ test('bench on the embedded emulator: plan -> deploy -> run -> analyze, CSVs agr
 
   const manifest = JSON.parse(readFileSync(path.join(dir, 'run.json'), 'utf8')) as { host: { cores: number } };
   checkDerivedCsvs(dir, rows, manifest.host.cores);
+
+  // The report (the browser test opens one; here: bench wrote it, emulated, with its charts inline).
+  const html = readFileSync(path.join(dir, 'report.html'), 'utf8');
+  assert.match(html, /<p class="banner"><strong>Emulated\.<\/strong>/);
+  const charts = [...html.matchAll(/<figure class="chart" id="([a-z-]+)"[^>]*>\n<svg /g)].map((m) => m[1]);
+  // Every cell's warm-up was a cold start, so the Init chart has points too.
+  assert.deepEqual(charts, ['duration-vs-memory', 'speedup-vs-vcpu', 'cost-vs-duration', 'init-vs-memory']);
+  assert.match(result.stdout, /report\.html/);
 });
 
 /** The median of a sorted sample, by hand: the middle value, or the mean of the two middle values. */

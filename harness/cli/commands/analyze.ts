@@ -1,6 +1,6 @@
 /**
- * `vcpu-bench analyze <run-dir>`: a run's invocations.jsonl (+ saved logs) -> invocations.csv, summary.csv and the
- * summary table. The analyze step of `bench`, callable on its own, again and again: it only reads the run and
+ * `vcpu-bench analyze <run-dir>`: a run's invocations.jsonl (+ saved logs) -> invocations.csv, summary.csv, the
+ * derived CSVs, report.html and the summary table. The analyze step of `bench`, callable on its own, again and again: it only reads the run and
  * rewrites the CSVs, except that `--cloudwatch` saves what it fetched so later runs of it see the same REPORTs.
  */
 import { constants } from 'node:fs';
@@ -12,6 +12,7 @@ import { analyzeRun } from '../../analyze/analyze.js';
 import { awaitRunReportLines, CLOUDWATCH_REPORTS_FILE } from '../../analyze/cloudwatch.js';
 import { addToScope, newLateReportScope } from '../../analyze/completeness.js';
 import { renderRecommendation } from '../../analyze/recommend.js';
+import { REPORT_FILE } from '../../analyze/report/html.js';
 import { renderKneeTable } from '../../analyze/scaling.js';
 import { renderRunReport, renderSummaryTable } from '../../analyze/table.js';
 import { ConfigError, RunDirError } from '../../errors.js';
@@ -130,14 +131,14 @@ const builder = (y: Argv<object>) =>
       describe: `Fetch the REPORT lines of the run's functions from CloudWatch Logs, for the run's time window plus a minute each side, and save them to <run-dir>/${CLOUDWATCH_REPORTS_FILE}. Uses --target, --region, --profile, --endpoint-url; on --target local it needs --endpoint-url (the emulator the run used)`,
       defaultDescription: 'false',
     })
-    .example('$0 analyze results/20261125-131500-a1b2', 'rewrite the CSVs and print the summary')
+    .example('$0 analyze results/20261125-131500-a1b2', 'rewrite the CSVs and report.html, print the summary')
     .example('$0 analyze results/20261125-131500-a1b2 --logs exported.log', 'with REPORT lines from a saved log')
     .example(
       '$0 analyze results/20261125-131500-a1b2 --cloudwatch --target aws --region eu-west-1',
       'with REPORT lines fetched from CloudWatch Logs',
     )
     .epilogue(
-      `Writes invocations.csv, summary.csv, summary.json, summary.md, scaling.csv (the knee table), vcpu.csv (Duration against vCPU count) and amdahl.csv (serial fraction fits) into <run-dir>, and prints the summary, the knee table and a balanced recommendation (vcpu-bench recommend for other strategies). It reads invocations.jsonl and the logs line by line. REPORT lines come from the run's records, then <run-dir>/${CLOUDWATCH_REPORTS_FILE} when an earlier --cloudwatch saved one, then --logs.`,
+      `Writes invocations.csv, summary.csv, summary.json, summary.md, scaling.csv (the knee table), vcpu.csv (Duration against vCPU count), amdahl.csv (serial fraction fits) and ${REPORT_FILE} (the charts, tables and recommendation on one self-contained page: open it in a browser, offline) into <run-dir>, and prints the summary, the knee table and a balanced recommendation (vcpu-bench recommend for other strategies). It reads invocations.jsonl and the logs line by line. REPORT lines come from the run's records, then <run-dir>/${CLOUDWATCH_REPORTS_FILE} when an earlier --cloudwatch saved one, then --logs.`,
     );
 
 type AnalyzeArgs = ReturnType<typeof builder> extends Argv<infer U> ? U : never;
@@ -145,7 +146,7 @@ type AnalyzeArgs = ReturnType<typeof builder> extends Argv<infer U> ? U : never;
 export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
   command: 'analyze <run-dir>',
   describe:
-    "Turn a run's invocations into invocations.csv, summary.csv, summary.json, summary.md, scaling.csv, vcpu.csv and amdahl.csv; print the summary table, the knee table and a recommendation (--cloudwatch: with REPORT lines from CloudWatch Logs)",
+    "Turn a run's invocations into invocations.csv, summary.csv, summary.json, summary.md, scaling.csv, vcpu.csv, amdahl.csv and report.html (charts); print the summary table, the knee table and a recommendation (--cloudwatch: with REPORT lines from CloudWatch Logs)",
   builder,
   handler: async (argv) => {
     // Everything the user can get wrong is checked before the run directory is touched.

@@ -1,4 +1,7 @@
-/** `vcpu-bench bench`: plan -> deploy -> run -> analyze, then the summary table. What `npm run bench` runs. */
+/**
+ * `vcpu-bench bench`: plan -> deploy -> run -> analyze (CSVs and report.html), then the summary table, the knee table
+ * and the recommendation. What `npm run bench` runs.
+ */
 import type { Argv, CommandModule } from 'yargs';
 import { renderRecommendation } from '../../analyze/recommend.js';
 import { renderKneeTable } from '../../analyze/scaling.js';
@@ -25,7 +28,7 @@ type BenchArgs = ReturnType<typeof builder> extends Argv<infer U> ? U : never;
 export const benchCommand: CommandModule<object, BenchArgs> = {
   command: 'bench',
   describe:
-    "The whole pipeline: plan, (on AWS) preflight checks, deploy, run, wait for late REPORT lines, analyze, and print the summary table (per memory: vCPU share, median ms per mode and workers, speedup, cost per 1k items) and the run's actual cost",
+    "The whole pipeline: plan, (on AWS) preflight checks, deploy, run, wait for late REPORT lines, analyze (the CSVs and report.html, as analyze writes them), and print the summary table (per memory: vCPU share, median ms per mode and workers, speedup, cost per 1k items), the knee table, a recommendation and the run's actual cost",
   builder,
   handler: async (argv) => {
     const flags = measureFlags(argv);
@@ -35,7 +38,7 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       process.stdout.write(`\n${renderSummaryTable(analysis.summary)}\n`);
       process.stdout.write(`${renderKneeTable(analysis.scaling)}\n${renderRecommendation(analysis.recommendations)}`);
       process.stdout.write(`\n${renderRunReport(analysis.run, MISSING_ROWS_SHOWN)}`);
-      process.stdout.write(`\nCSVs: ${analysis.files.join(', ')}\n`);
+      process.stdout.write(`\nWrote ${analysis.files.join(', ')}\n`);
       const warning = oversubscriptionWarning(runDir);
       if (warning) process.stderr.write(`\n${warning}\n`);
     });

@@ -129,9 +129,16 @@ test('analyzeRun: invocations.jsonl + a CloudWatch export -> invocations.csv and
     const result = await analyzeRun(dir, { extraLogText: cloudWatchExport });
     assert.deepEqual(
       result.files,
-      ['invocations.csv', 'summary.csv', 'summary.json', 'summary.md', 'scaling.csv', 'vcpu.csv', 'amdahl.csv'].map(
-        (f) => path.join(dir, f),
-      ),
+      [
+        'invocations.csv',
+        'summary.csv',
+        'summary.json',
+        'summary.md',
+        'scaling.csv',
+        'vcpu.csv',
+        'amdahl.csv',
+        'report.html',
+      ].map((f) => path.join(dir, f)),
     );
     // summary.json holds the same rows as summary.csv, with typed values.
     const json = JSON.parse(await readFile(path.join(dir, 'summary.json'), 'utf8')) as Array<Record<string, unknown>>;

@@ -1,0 +1,48 @@
+/**
+ * The report of an analysis: its charts built (charts.ts) and rendered to SVG (render.ts, the asynchronous part),
+ * the run's metadata read from run.json as it was parsed (metadata.ts), all gathered into the document html.ts
+ * serializes. Reads and writes no file itself.
+ */
+import { stringField } from '../../../lib/guards.js';
+import type { AmdahlRow } from '../amdahl.js';
+import type { Recommendation } from '../recommend.js';
+import type { ScalingRow } from '../scaling.js';
+import type { SummaryRow } from '../summary.js';
+import { type InitPoint, reportCharts } from './charts.js';
+import type { ReportDocument } from './html.js';
+import { runMetadata } from './metadata.js';
+import { renderCharts } from './render.js';
+
+export interface ReportInput {
+  /** The run directory's name: the run id when run.json does not say. */
+  dirName: string;
+  /** run.json as parsed JSON, or null when it is missing or not JSON. */
+  manifest: unknown;
+  summary: readonly SummaryRow[];
+  scaling: readonly ScalingRow[];
+  amdahl: readonly AmdahlRow[];
+  recommendations: readonly Recommendation[];
+  initPoints: readonly InitPoint[];
+  hostCores: number | null;
+  /** The files beside the report that hold its figures, by name. */
+  files: readonly string[];
+}
+
+export async function reportDocument(input: ReportInput): Promise<ReportDocument> {
+  const charts = reportCharts(input);
+  const missingCharts =
+    input.initPoints.length === 0
+      ? ['Init Duration vs memory: no cold start of this run reported an Init Duration, so there is nothing to plot.']
+      : [];
+  return {
+    runId: stringField(input.manifest, 'runId') ?? input.dirName,
+    metadata: runMetadata(input.manifest),
+    summary: input.summary,
+    scaling: input.scaling,
+    amdahl: input.amdahl,
+    recommendations: input.recommendations,
+    charts: await renderCharts(charts),
+    missingCharts,
+    files: input.files,
+  };
+}

@@ -41,19 +41,24 @@ export function initStartLine(runtimeVersion: string): string {
 const json = (type: string, record: Record<string, unknown>, time = new Date()) =>
   JSON.stringify({ time: time.toISOString(), type, record });
 
-export function jsonInitStart(functionName: string, runtimeVersion: string, memoryMb: number): string {
+export function jsonInitStart(
+  functionName: string,
+  runtimeVersion: string,
+  memoryMb: number,
+  functionVersion = '$LATEST',
+): string {
   return json('platform.initStart', {
     initializationType: 'on-demand',
     phase: 'init',
     runtimeVersion,
     functionName,
-    functionVersion: '$LATEST',
+    functionVersion,
     instanceMaxMemory: memoryMb * 1024 * 1024,
   });
 }
 
-export function jsonStart(requestId: string): string {
-  return json('platform.start', { requestId, version: '$LATEST' });
+export function jsonStart(requestId: string, version = '$LATEST'): string {
+  return json('platform.start', { requestId, version });
 }
 
 export function jsonRuntimeDone(requestId: string, status: InvocationStatus): string {

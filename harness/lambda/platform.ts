@@ -133,6 +133,83 @@ export const DEFAULT_ACCOUNT_CONCURRENCY = 1000;
  */
 export const SDK_DEFAULT_MAX_SOCKETS = 50;
 
+/**
+ * Every runtime identifier the Lambda API knows (the service model's Runtime enum, botocore 1.43.11 lambda
+ * service-2.json; README "Runtime"), deprecated ones included: CreateFunction refuses any other value.
+ */
+export const LAMBDA_RUNTIMES = [
+  'nodejs',
+  'nodejs4.3',
+  'nodejs6.10',
+  'nodejs8.10',
+  'nodejs10.x',
+  'nodejs12.x',
+  'nodejs14.x',
+  'nodejs16.x',
+  'java8',
+  'java8.al2',
+  'java11',
+  'python2.7',
+  'python3.6',
+  'python3.7',
+  'python3.8',
+  'python3.9',
+  'dotnetcore1.0',
+  'dotnetcore2.0',
+  'dotnetcore2.1',
+  'dotnetcore3.1',
+  'dotnet6',
+  'dotnet8',
+  'nodejs4.3-edge',
+  'go1.x',
+  'ruby2.5',
+  'ruby2.7',
+  'provided',
+  'provided.al2',
+  'nodejs18.x',
+  'python3.10',
+  'java17',
+  'ruby3.2',
+  'ruby3.3',
+  'ruby3.4',
+  'python3.11',
+  'nodejs20.x',
+  'provided.al2023',
+  'python3.12',
+  'java21',
+  'python3.13',
+  'nodejs22.x',
+  'nodejs24.x',
+  'python3.14',
+  'java25',
+  'dotnet10',
+  'ruby4.0',
+] as const;
+
+/** IAM role ARNs as CreateFunction's Role must match them: the service model's RoleArn pattern, as AWS prints it (README "Names"). */
+export const ROLE_ARN_MODEL_PATTERN = 'arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+';
+
+/**
+ * Asynchronous invocation (README "Asynchronous invocation"): a function error is retried up to twice by default
+ * (MaximumRetryAttempts 0-2), the first retry about a minute after the failure and the second about two minutes
+ * after that; an event older than MaximumEventAgeInSeconds (60-21600, default 21600) is dropped.
+ */
+export const ASYNC_RETRY = {
+  maxAttempts: { min: 0, max: 2, default: 2 },
+  delaysMs: [60_000, 120_000],
+  maxEventAgeS: { min: 60, max: 21_600, default: 21_600 },
+} as const;
+
+/**
+ * Reserved concurrency may not leave the account's unreserved pool below min(100, account concurrency)
+ * (README "Limits": "decreases account's UnreservedConcurrentExecution below its minimum value of [100]" at the
+ * default 1,000, of [10] on accounts limited to 10).
+ */
+export const MIN_UNRESERVED_CONCURRENCY = 100;
+
+/** ClientContext: base64 JSON, at most this many bytes (README "Invoke API"). */
+export const CLIENT_CONTEXT_BYTES = 3583;
+
 /** The managed runtime the functions are deployed on, and the handler the bundle exports (README "Runtime"). */
 export const RUNTIME = 'nodejs22.x';
 export const HANDLER = 'index.handler';

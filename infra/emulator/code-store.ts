@@ -146,6 +146,13 @@ export class CodeStore {
     return { sha256: digest.toString('base64'), size: zip.length, dir };
   }
 
+  /** What store() would refuse, refused the same way, with nothing written (UpdateFunctionCode's DryRun). */
+  async check(zip: Buffer): Promise<{ sha256: string; size: number }> {
+    if (zip.length === 0) throw invalid('Uploaded file must be a non-empty zip');
+    checkEntries(await listEntries(zip), path.join(this.root, 'dry-run'));
+    return { sha256: createHash('sha256').update(zip).digest('base64'), size: zip.length };
+  }
+
   retain(dir: string): void {
     this.users.set(dir, (this.users.get(dir) ?? 0) + 1);
   }

@@ -12,11 +12,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { InitCpuMode } from '../../harness/lambda/platform.js';
 import { ApiError, requestTooLarge, throttled } from './api-error.js';
+import { AsyncInvoker } from './async-invocations.js';
 import { CoreAllocator, formatCpuList } from './cores.js';
-import { ExecutionEnvironment, type InvocationOutcome } from './environment.js';
+import { type EnvFunctionView, ExecutionEnvironment, type InvocationOutcome } from './environment.js';
 import type { Executor } from './executor.js';
 import { type FaultSpec, Faults } from './faults.js';
-import { ACCOUNT_ID, type FunctionRecord, FunctionRegistry } from './functions.js';
+import { ACCOUNT_ID, type FunctionRecord, FunctionRegistry, type Resolved } from './functions.js';
 import { readBodyCapped } from './http/body.js';
 import { requestGuard } from './http/guard.js';
 import { bodyLimit, matchRoute, sendError, sendReply } from './http/router.js';
@@ -55,6 +56,8 @@ export interface EmulatorOptions {
   requireAuth?: boolean;
   /** Host names clients may use for the emulator besides localhost and its own addresses. */
   allowedHosts?: string[];
+  /** Delays before the retries of a failed Event invocation; Lambda's (about 1 and 2 minutes) unless given. */
+  asyncRetryDelaysMs?: readonly number[];
   /** INIT's CPU: `boost` (about two vCPUs, as measured on Lambda) or `quota` (the memory's share throughout). */
   initCpu?: InitCpuMode;
   /** The host cores environments are placed on; by default this process's own cpuset. */
@@ -120,8 +123,9 @@ export class Emulator {
   readonly reaper: Reaper;
   private server: http.Server | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
-  private busy = 0;
-  private readonly asyncInvocations = new Set<Promise<unknown>>();
+  /** Invocations in flight, per function. */
+  private readonly busyByFunction = new Map<string, number>();
+  private readonly asyncInvoker: AsyncInvoker;
   endpoint = '';
 
   constructor(options: EmulatorOptions = {}) {
@@ -145,7 +149,10 @@ export class Emulator {
     this.reaper.removeOnExit(this.workDir);
     this.scratchRoot = path.join(this.workDir, 'envs');
     mkdirSync(this.scratchRoot, { mode: 0o711 });
-    this.registry = new FunctionRegistry(this.region, path.join(this.workDir, 'code'), (fn) => this.retire(fn));
+    this.registry = new FunctionRegistry(this.region, path.join(this.workDir, 'code'), (fn, version) =>
+      this.retire(fn, version),
+    );
+    this.asyncInvoker = new AsyncInvoker(this, options.asyncRetryDelaysMs);
   }
 
   async listen(port = 0, host = '127.0.0.1'): Promise<string> {
@@ -205,7 +212,7 @@ export class Emulator {
 
   async close(): Promise<void> {
     if (this.idleTimer) clearInterval(this.idleTimer);
-    await Promise.allSettled([...this.asyncInvocations]);
+    await this.asyncInvoker.close();
     await Promise.all([...this.environments].map((e) => e.shutdown()));
     this.environments.clear();
     await new Promise<void>((resolve) => {
@@ -221,12 +228,23 @@ export class Emulator {
 
   // ---------- environments ----------
 
-  private retire(fn: FunctionRecord): void {
+  /** Environments of a function (of one version, or all) that must not be used again: kill the idle ones now. */
+  private retire(fn: FunctionRecord, version: string | null): void {
     for (const env of this.environments) {
-      if (env.fn.name === fn.name && env.state !== 'busy') {
+      if (env.fn.name === fn.name && (version === null || env.fn.version === version) && env.state !== 'busy') {
         env.kill();
         this.environments.delete(env);
       }
+    }
+  }
+
+  /** Whether an environment still runs what its function and version are now. */
+  private isCurrent(env: ExecutionEnvironment): boolean {
+    try {
+      const r = this.registry.resolve(env.fn.name, env.fn.version);
+      return env.fn.version !== '$LATEST' || r.fn.generation === env.fn.generation;
+    } catch {
+      return false;
     }
   }
 
@@ -241,40 +259,47 @@ export class Emulator {
     }
   }
 
-  private hasIdleEnvironment(fn: FunctionRecord): boolean {
+  private hasIdleEnvironment(view: EnvFunctionView): boolean {
     for (const env of this.environments) {
-      if (env.fn.name === fn.name && env.fn.generation === fn.generation && env.state === 'idle') return true;
+      const same =
+        env.fn.name === view.name && env.fn.version === view.version && env.fn.generation === view.generation;
+      if (same && env.state === 'idle') return true;
     }
     return false;
   }
 
-  private async acquire(fn: FunctionRecord): Promise<ExecutionEnvironment> {
+  private environmentView(r: Resolved): EnvFunctionView {
+    const c = r.config;
+    return {
+      name: r.fn.name,
+      version: r.version,
+      arn: this.registry.arnOf(r.fn.name, r.version === '$LATEST' ? null : r.version),
+      memoryMb: c.memorySize,
+      timeoutS: c.timeout,
+      handler: c.handler,
+      codeDir: c.codeDir,
+      logFormat: c.logFormat,
+      environment: c.environment,
+      ephemeralStorageMb: c.ephemeralStorageMb,
+      // Versions never change; $LATEST changes with every update.
+      generation: r.version === '$LATEST' ? r.fn.generation : 0,
+    };
+  }
+
+  private async acquire(r: Resolved): Promise<ExecutionEnvironment> {
+    const view = this.environmentView(r);
     // Most recently used idle environment of the same function and configuration first: that is what stays warm.
     let best: ExecutionEnvironment | null = null;
     for (const env of this.environments) {
-      if (env.fn.name === fn.name && env.fn.generation === fn.generation && env.state === 'idle') {
-        if (!best || env.lastUsedAt > best.lastUsedAt) best = env;
-      }
+      const same =
+        env.fn.name === view.name && env.fn.version === view.version && env.fn.generation === view.generation;
+      if (same && env.state === 'idle' && (!best || env.lastUsedAt > best.lastUsedAt)) best = env;
     }
     if (best) {
       best.state = 'busy';
       return best;
     }
-    const env = new ExecutionEnvironment(
-      {
-        name: fn.name,
-        arn: fn.arn,
-        memoryMb: fn.memorySize,
-        timeoutS: fn.timeout,
-        handler: fn.handler,
-        codeDir: fn.codeDir,
-        logFormat: fn.logFormat,
-        environment: fn.environment,
-        ephemeralStorageMb: fn.ephemeralStorageMb,
-        generation: fn.generation,
-      },
-      this,
-    );
+    const env = new ExecutionEnvironment(view, this);
     env.state = 'busy';
     this.environments.add(env);
     try {
@@ -288,9 +313,30 @@ export class Emulator {
     return env;
   }
 
-  /** Runs one invocation, throttling at the account concurrency as Lambda does. */
-  async invoke(nameOrArn: unknown, payload: string): Promise<InvocationOutcome> {
-    const fn = this.registry.get(nameOrArn);
+  /**
+   * Throttles as Lambda does: a function with reserved concurrency at its reservation, the others together at what
+   * the account has left unreserved.
+   */
+  private admit(fn: FunctionRecord): void {
+    const inFlight = this.busyByFunction.get(fn.name) ?? 0;
+    if (fn.reservedConcurrency !== null) {
+      if (inFlight >= fn.reservedConcurrency) {
+        throw throttled('Rate Exceeded.', 'ReservedFunctionConcurrentInvocationLimitExceeded');
+      }
+      return;
+    }
+    let unreservedBusy = 0;
+    for (const [name, n] of this.busyByFunction) {
+      if (this.registry.list().find((f) => f.name === name)?.reservedConcurrency == null) unreservedBusy += n;
+    }
+    if (unreservedBusy >= this.concurrency - this.registry.reservedSum()) {
+      throw throttled('Rate Exceeded.', 'ConcurrentInvocationLimitExceeded');
+    }
+  }
+
+  /** Runs one invocation of the version `r` names. */
+  async invoke(r: Resolved, payload: string, clientContext: string | null = null): Promise<InvocationOutcome> {
+    const fn = r.fn;
     if (fn.state !== 'Active') {
       throw new ApiError(
         409,
@@ -298,49 +344,34 @@ export class Emulator {
         `The operation cannot be performed at this time. The function is currently in the following state: ${fn.state}`,
       );
     }
-    if (this.busy >= this.concurrency) {
-      throw throttled('Rate Exceeded.', 'ConcurrentInvocationLimitExceeded');
-    }
-    const view = { name: fn.name, memoryMb: fn.memorySize, timeoutS: fn.timeout };
-    const injected = this.faults.beforeInvoke(view, !this.hasIdleEnvironment(fn), this.logs);
+    this.admit(fn);
+    const view = this.environmentView(r);
+    const injected = this.faults.beforeInvoke(view, !this.hasIdleEnvironment(view), this.logs);
     if (injected) return injected;
-    this.busy += 1;
+    this.busyByFunction.set(fn.name, (this.busyByFunction.get(fn.name) ?? 0) + 1);
     let env: ExecutionEnvironment | null = null;
     try {
-      env = await this.acquire(fn);
-      return await env.invoke(randomUUID(), payload);
+      env = await this.acquire(r);
+      return await env.invoke(randomUUID(), payload, clientContext);
     } finally {
-      this.busy -= 1;
-      if (env && (env.state === 'dead' || env.fn.generation !== this.currentGeneration(fn.name))) {
+      const left = (this.busyByFunction.get(fn.name) ?? 1) - 1;
+      if (left > 0) this.busyByFunction.set(fn.name, left);
+      else this.busyByFunction.delete(fn.name);
+      if (env && (env.state === 'dead' || !this.isCurrent(env))) {
         env.kill();
         this.environments.delete(env);
       }
     }
   }
 
-  private currentGeneration(name: string): number {
-    try {
-      return this.registry.get(name).generation;
-    } catch {
-      return -1;
-    }
+  /** Resolves once every Event invocation has run, retries included (or been dropped). */
+  asyncIdle(): Promise<void> {
+    return this.asyncInvoker.idle();
   }
 
-  /** Event invocations: accepted at once, run in the background, retried while throttled (as Lambda's queue does). */
-  invokeAsync(name: string, payload: string): void {
-    const run = async () => {
-      for (let attempt = 0; attempt < 20; attempt++) {
-        try {
-          return await this.invoke(name, payload);
-        } catch (error) {
-          if (!(error instanceof ApiError && error.status === 429)) return null;
-          await new Promise((r) => setTimeout(r, 200 * (attempt + 1)));
-        }
-      }
-      return null;
-    };
-    const p = run().finally(() => this.asyncInvocations.delete(p));
-    this.asyncInvocations.add(p);
+  /** Event invocations: accepted at once, run and retried in the background (async-invocations.ts). */
+  invokeAsync(r: Resolved, payload: string): void {
+    this.asyncInvoker.submit(r, payload);
   }
 
   // ---------- HTTP ----------

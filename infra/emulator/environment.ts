@@ -40,6 +40,8 @@ export const RUNTIME_VERSION = `nodejs:${process.versions.node.split('.')[0]}.em
 
 export interface EnvFunctionView {
   name: string;
+  /** `$LATEST` or the version number this environment runs. */
+  version: string;
   arn: string;
   memoryMb: number;
   timeoutS: number;
@@ -69,6 +71,8 @@ export interface InvocationOutcome {
 interface Pending {
   requestId: string;
   payload: string;
+  /** The caller's ClientContext (JSON), handed to the runtime; null when none. */
+  clientContext: string | null;
   deadlineMs: number;
   dispatchedAt: number;
   logLines: string[];
@@ -106,16 +110,16 @@ export interface EnvironmentHost {
 
 let envCounter = 0;
 
-function logStreamName(): string {
+function logStreamName(version: string): string {
   const d = new Date();
   const ymd = `${d.getUTCFullYear()}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${String(d.getUTCDate()).padStart(2, '0')}`;
-  return `${ymd}/[$LATEST]${randomBytes(16).toString('hex')}`;
+  return `${ymd}/[${version}]${randomBytes(16).toString('hex')}`;
 }
 
 export class ExecutionEnvironment {
   readonly id: string;
   readonly logGroup: string;
-  readonly logStream = logStreamName();
+  readonly logStream: string;
   state: 'init' | 'idle' | 'busy' | 'dead' = 'init';
   frozen = false;
   lastUsedAt = Date.now();
@@ -140,6 +144,7 @@ export class ExecutionEnvironment {
     envCounter += 1;
     this.id = `env-${process.pid}-${envCounter}`;
     this.logGroup = logGroupOf(fn.name);
+    this.logStream = logStreamName(fn.version);
   }
 
   private get scratchDir(): string {
@@ -190,7 +195,7 @@ export class ExecutionEnvironment {
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     const port = (this.server.address() as AddressInfo).port;
     const fn = this.fn;
-    if (fn.logFormat === 'JSON') this.log(jsonInitStart(fn.name, RUNTIME_VERSION, fn.memoryMb));
+    if (fn.logFormat === 'JSON') this.log(jsonInitStart(fn.name, RUNTIME_VERSION, fn.memoryMb, fn.version));
     else this.log(initStartLine(RUNTIME_VERSION));
     this.startedAt = performance.now();
     this.assignedCores = this.host.cores.assign(visibleCores(fn.memoryMb));
@@ -218,7 +223,7 @@ export class ExecutionEnvironment {
         AWS_EXECUTION_ENV: EXECUTION_ENV,
         AWS_LAMBDA_FUNCTION_NAME: fn.name,
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
-        AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+        AWS_LAMBDA_FUNCTION_VERSION: fn.version,
         AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
         AWS_LAMBDA_LOG_GROUP_NAME: this.logGroup,
         AWS_LAMBDA_LOG_STREAM_NAME: this.logStream,
@@ -253,7 +258,7 @@ export class ExecutionEnvironment {
   }
 
   /** Runs one invocation on this environment (which the caller has marked busy). */
-  async invoke(requestId: string, payload: string): Promise<InvocationOutcome> {
+  async invoke(requestId: string, payload: string, clientContext: string | null = null): Promise<InvocationOutcome> {
     this.state = 'busy';
     this.lastUsedAt = Date.now();
     if (this.frozen) {
@@ -266,6 +271,7 @@ export class ExecutionEnvironment {
       const pending: Pending = {
         requestId,
         payload,
+        clientContext,
         deadlineMs: Date.now() + this.fn.timeoutS * 1000,
         dispatchedAt,
         logLines: [],
@@ -280,7 +286,9 @@ export class ExecutionEnvironment {
       this.pending = pending;
       // This environment now runs: it and every other invocation in flight see the host's load, itself included.
       this.host.notePressure();
-      this.log(this.fn.logFormat === 'JSON' ? jsonStart(requestId) : startLine(requestId));
+      this.log(
+        this.fn.logFormat === 'JSON' ? jsonStart(requestId, this.fn.version) : startLine(requestId, this.fn.version),
+      );
       if (this.initError) {
         // The runtime failed to import the handler: the first invocation fails with its error (Lambda's behaviour).
         this.settle('error', this.initError.body, this.initError.errorType, 0);
@@ -318,6 +326,7 @@ export class ExecutionEnvironment {
       'lambda-runtime-deadline-ms': String(pending.deadlineMs),
       'lambda-runtime-invoked-function-arn': this.fn.arn,
       'lambda-runtime-trace-id': `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')};Sampled=0`,
+      ...(pending.clientContext === null ? {} : { 'lambda-runtime-client-context': pending.clientContext }),
     });
     res.end(body);
   }
@@ -459,17 +468,16 @@ export class ExecutionEnvironment {
   }
 
   /**
-   * The runtime asks for more work after responding: freeze it, as Lambda does, until the next invocation. Not while
-   * an invocation waits to be dispatched (init just finished, or a warm call is on its way), nor before the last one's
-   * output is in (settled).
+   * The runtime asks for more work after responding: freeze it, as Lambda does, until the next invocation. Its output
+   * is in the pipes already (it flushes before posting), so the freeze need not wait for the emulator to read it. Not
+   * while an invocation waits to be dispatched (init just finished, or a warm call is on its way).
    */
   private freezeIfIdle(): void {
-    if (!this.heldNext || this.pending) return;
-    const awaitingDispatch = this.state === 'busy';
-    if (this.state !== 'dead' && !awaitingDispatch && !this.frozen && this.handle) {
-      this.handle.freeze();
-      this.frozen = true;
-    }
+    if (!this.heldNext || this.state === 'dead' || this.frozen || !this.handle) return;
+    const pending = this.pending;
+    if (pending ? !pending.responded : this.state === 'busy') return;
+    this.handle.freeze();
+    this.frozen = true;
   }
 
   private onTimeout(pending: Pending): void {

@@ -4,6 +4,7 @@
  * DescribeLogStreams, DeleteLogGroup) with token paging.
  */
 import { ApiError } from './api-error.js';
+import { compileFilterPattern } from './filter-pattern.js';
 
 export interface LogEvent {
   timestamp: number;
@@ -58,27 +59,22 @@ function limitOf(value: unknown, max: number): number {
 }
 
 /**
- * CloudWatch Logs filter patterns for unstructured events: space-separated terms that must all appear,
- * "quoted phrases", `?term` (any of these), `-term` (none of these). Matching is case-sensitive, as in CloudWatch.
+ * GetLogEvents' window over `n` events. Tokens name a position: `f/<i>` reads forward from event i, `b/<i>` reads
+ * backward from just before event i. At either end the token given comes back unchanged, which is how CloudWatch
+ * tells a client to stop; no event is returned twice while paging in one direction.
  */
-export function compileFilterPattern(pattern: string | undefined): (message: string) => boolean {
-  if (!pattern || pattern.trim() === '') return () => true;
-  const tokens = pattern.match(/[?-]?"[^"]*"|\S+/g) ?? [];
-  const all: string[] = [];
-  const any: string[] = [];
-  const none: string[] = [];
-  for (const token of tokens) {
-    const prefix = token[0] === '?' || token[0] === '-' ? token[0] : '';
-    let term = prefix ? token.slice(1) : token;
-    if (term.startsWith('"') && term.endsWith('"') && term.length >= 2) term = term.slice(1, -1);
-    if (prefix === '?') any.push(term);
-    else if (prefix === '-') none.push(term);
-    else all.push(term);
+function pageAt(n: number, limit: number, token: unknown, fromHead: boolean) {
+  let direction: 'f' | 'b' = fromHead ? 'f' : 'b';
+  let at = fromHead ? 0 : n;
+  if (token !== undefined && token !== null) {
+    const m = /^([fb])\/(\d+)$/.exec(String(token));
+    if (!m || Number(m[2]) > n) throw invalidParameter('The specified nextToken is invalid.');
+    direction = m[1] as 'f' | 'b';
+    at = Number(m[2]);
   }
-  return (message) =>
-    all.every((t) => message.includes(t)) &&
-    (any.length === 0 || any.some((t) => message.includes(t))) &&
-    none.every((t) => !message.includes(t));
+  const from = direction === 'f' ? at : Math.max(0, at - limit);
+  const to = direction === 'f' ? Math.min(n, at + limit) : at;
+  return { from, to, forward: `f/${to}`, backward: `b/${from}` };
 }
 
 export class LogStore {
@@ -185,18 +181,13 @@ export class LogStore {
         (typeof input.endTime !== 'number' || e.timestamp < input.endTime),
     );
     const limit = limitOf(input.limit, MAX_LIMIT);
-    // Tokens are "f<offset>" forward and "b<offset>" backward, as opaque to the client as CloudWatch's.
-    const token = typeof input.nextToken === 'string' ? input.nextToken : null;
-    const fromHead = input.startFromHead === true || (token?.startsWith('f') ?? false);
-    let start: number;
-    if (token) start = Number(token.slice(1));
-    else start = fromHead ? 0 : Math.max(0, events.length - limit);
-    if (!Number.isInteger(start) || start < 0) throw invalidParameter('The specified nextToken is invalid.');
-    const page = events.slice(start, start + limit);
+    const page = pageAt(events.length, limit, input.nextToken, input.startFromHead === true);
     return {
-      events: page.map(({ timestamp, message, ingestionTime }) => ({ timestamp, message, ingestionTime })),
-      nextForwardToken: `f${start + page.length}`,
-      nextBackwardToken: `b${Math.max(0, start - limit)}`,
+      events: events
+        .slice(page.from, page.to)
+        .map(({ timestamp, message, ingestionTime }) => ({ timestamp, message, ingestionTime })),
+      nextForwardToken: page.forward,
+      nextBackwardToken: page.backward,
     };
   }
 

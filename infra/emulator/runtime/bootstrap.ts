@@ -25,6 +25,8 @@ interface LambdaContext {
   logGroupName: string;
   logStreamName: string;
   callbackWaitsForEmptyEventLoop: boolean;
+  /** The invoker's ClientContext, parsed (synchronous invocations only). */
+  clientContext?: unknown;
   getRemainingTimeInMillis(): number;
 }
 
@@ -242,6 +244,16 @@ function exitOnUncaughtException(): void {
   });
 }
 
+function clientContextOf(next: RuntimeAnswer): { clientContext?: unknown } {
+  const header = next.headers['lambda-runtime-client-context'];
+  if (typeof header !== 'string') return {};
+  try {
+    return { clientContext: JSON.parse(header) as unknown };
+  } catch {
+    return {};
+  }
+}
+
 function contextOf(next: RuntimeAnswer, requestId: string): LambdaContext {
   const env = process.env;
   const deadlineMs = Number(next.headers['lambda-runtime-deadline-ms']);
@@ -254,6 +266,7 @@ function contextOf(next: RuntimeAnswer, requestId: string): LambdaContext {
     logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME ?? '',
     logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME ?? '',
     callbackWaitsForEmptyEventLoop: true,
+    ...clientContextOf(next),
     getRemainingTimeInMillis: () => deadlineMs - Date.now(),
   };
 }

@@ -42,7 +42,7 @@ function emulatorChild(sleepMs: number, awaitInvoke: boolean) {
     const { startEmulator } = await import(${JSON.stringify(EMULATOR_MODULE)});
     const emulator = await startEmulator({});
     const api = emulator.endpoint + '/2015-03-31/functions';
-    await fetch(api, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ FunctionName: 'orphan', Runtime: 'nodejs22.x', Handler: 'index.handler', Role: 'r', MemorySize: 512, Timeout: 60, Code: { ZipFile: ${JSON.stringify(zip)} } }) });
+    await fetch(api, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ FunctionName: 'orphan', Runtime: 'nodejs22.x', Handler: 'index.handler', Role: 'arn:aws:iam::000000000000:role/r', MemorySize: 512, Timeout: 60, Code: { ZipFile: ${JSON.stringify(zip)} } }) });
     await new Promise((r) => setTimeout(r, 400));
     const call = fetch(api + '/orphan/invocations', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     if (${awaitInvoke}) await call;

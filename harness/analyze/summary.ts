@@ -50,6 +50,7 @@ export const SUMMARY_COLUMNS = [
   'vcpu_share',
   'visible_cores',
   'n_oversubscribed',
+  'n_cost_incomplete',
 ] as const;
 
 export interface SummaryRow {
@@ -86,6 +87,11 @@ export interface SummaryRow {
   visible_cores: number | null;
   /** Warm rows measured while the local host was oversubscribed (host_oversubscription above 1). */
   n_oversubscribed: number;
+  /**
+   * Measured rows of the cell whose cost is unknown although Lambda reported their own Duration: a fan-out child's
+   * REPORT never arrived, so the row's cost is left empty rather than understated.
+   */
+  n_cost_incomplete: number;
 }
 
 /**
@@ -243,6 +249,7 @@ function summarizeCell(rows: readonly SummaryInput[], o: SummarizeOptions): Summ
     vcpu_share: share,
     visible_cores: visibleCores,
     n_oversubscribed: warm.filter((r) => (r.host_oversubscription ?? 0) > 1).length,
+    n_cost_incomplete: rows.filter((r) => !r.warmup && r.billed_ms !== null && r.cost_usd === null).length,
   };
 }
 

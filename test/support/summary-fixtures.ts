@@ -35,6 +35,7 @@ export function summaryRow(overrides: Partial<SummaryRow> = {}): SummaryRow {
     vcpu_share: memory / 1769,
     visible_cores: 2,
     n_oversubscribed: 0,
+    n_cost_incomplete: 0,
     ...overrides,
   } as SummaryRow;
 }

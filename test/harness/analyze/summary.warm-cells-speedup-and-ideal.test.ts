@@ -153,3 +153,18 @@ test('summary rows have exactly the documented columns, key columns first', () =
   assert.deepEqual(Object.keys(row), [...SUMMARY_COLUMNS]);
   assert.deepEqual(SUMMARY_COLUMNS.slice(0, 6), ['arch', 'memory_mb', 'mode', 'workers', 'emulated', 'cpu_enforced']);
 });
+
+test('n_cost_incomplete counts measured rows whose own REPORT arrived but whose cost could not be completed', () => {
+  const fan = { mode: 'fan_out', workers: 2 } as const;
+  const [row] = summarize([
+    invocationRow({ ...fan, cost_usd: 0.00002 }),
+    // A child's REPORT never arrived: the parent's billed time is known, its cost is not.
+    invocationRow({ ...fan, cost_usd: null }),
+    invocationRow({ ...fan, cost_usd: null }),
+    // No REPORT at all is another matter (no_report), and warm-ups do not count.
+    invocationRow({ ...fan, cost_usd: null, billed_ms: null, duration_ms: null }),
+    invocationRow({ ...fan, cost_usd: null, warmup: true }),
+  ]);
+  assert.equal(row?.n_cost_incomplete, 2);
+  assert.equal(row?.cost_per_invocation_usd, 0.00002, 'the cost figures use the rows that have one');
+});

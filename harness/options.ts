@@ -45,11 +45,11 @@ import {
   parseInteger,
   parseIntegerList,
 } from './options/list-syntax.js';
+import { TARGETS, type Target } from './options/targets.js';
 import { DEFAULT_RESULTS_DIR } from './paths.js';
 import { newSeed } from './statistics/random.js';
 
-export const TARGETS = ['local', 'aws'] as const;
-export type Target = (typeof TARGETS)[number];
+export { TARGETS, type Target };
 
 export interface SweepOptions {
   target: Target;

@@ -23,19 +23,27 @@ const NEWLINE = 0x0a;
  * UTF-8 bytes as text. Pure ASCII (the usual log or JSONL) decodes as Latin-1, byte for byte the same text and
  * several times cheaper than the UTF-8 decoder; anything else goes through it.
  */
-function decode(bytes: Buffer): string {
+export function decode(bytes: Buffer): string {
   return bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
 }
 
+/** Whole lines of a file as bytes: `bytes` without their last `\n`, starting at byte `start` of the file. */
+export interface LineChunk {
+  bytes: Buffer;
+  start: number;
+  /** True for the file's last chunk when it does not end with `\n`: its one line was cut off (a killed writer). */
+  unterminated: boolean;
+}
+
 /**
- * The lines of `file`, batch by batch. An empty file yields nothing; a final `\n` does not make an empty line.
- * Chunks are cut after their last `\n` byte, which never occurs inside a multi-byte UTF-8 character, so a character
- * split between two reads is decoded whole.
+ * The lines of `file` as chunks of bytes, each cut after its last `\n` byte, which never occurs inside a multi-byte
+ * UTF-8 character, so a character split between two reads lands whole in the next chunk. An empty file yields
+ * nothing; the bytes after the last `\n`, if any, come last, alone, marked unterminated.
  */
-export async function* lineBatches(file: string): AsyncGenerator<LineBatch> {
+export async function* lineChunks(file: string): AsyncGenerator<LineChunk> {
   const stream = createReadStream(file, { highWaterMark: CHUNK_BYTES });
   let carry: Buffer = Buffer.alloc(0);
-  let lineNumber = 1;
+  let offset = 0;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     const bytes = carry.length === 0 ? chunk : Buffer.concat([carry, chunk]);
     const end = bytes.lastIndexOf(NEWLINE);
@@ -45,9 +53,18 @@ export async function* lineBatches(file: string): AsyncGenerator<LineBatch> {
     }
     // The bytes after the last `\n` are not a line yet: the next chunk continues them.
     carry = bytes.subarray(end + 1);
-    const lines = decode(bytes.subarray(0, end)).split('\n');
-    yield { lines, firstLineNumber: lineNumber, unterminated: false };
+    yield { bytes: bytes.subarray(0, end), start: offset, unterminated: false };
+    offset += end + 1;
+  }
+  if (carry.length > 0) yield { bytes: carry, start: offset, unterminated: true };
+}
+
+/** The lines of `file`, batch by batch (one per chunk of lineChunks). A final `\n` does not make an empty line. */
+export async function* lineBatches(file: string): AsyncGenerator<LineBatch> {
+  let lineNumber = 1;
+  for await (const chunk of lineChunks(file)) {
+    const lines = decode(chunk.bytes).split('\n');
+    yield { lines, firstLineNumber: lineNumber, unterminated: chunk.unterminated };
     lineNumber += lines.length;
   }
-  if (carry.length > 0) yield { lines: [decode(carry)], firstLineNumber: lineNumber, unterminated: true };
 }

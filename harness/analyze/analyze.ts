@@ -3,17 +3,21 @@
  * invocations.csv, summary.csv, summary.json, summary.md, scaling.csv, vcpu.csv, amdahl.csv and report.html in the
  * same directory. Reads and writes files only; no network.
  *
- * It streams: invocations.jsonl and the logs are read batch by batch, each row's CSV line is written as soon as the
- * row is complete, and only what the summary needs (summary.ts SummaryInput) stays in memory. Most records carry
- * their REPORT line; those that do not (a Tail cut short, a fan-out child) wait until the logs have been read for
- * the request ids they need, and the rows after them wait with them, so the CSV keeps the file's order.
+ * It streams: invocations.jsonl and the logs are read chunk by chunk, each row's CSV line is written as soon as the
+ * row is complete, and only what the summary needs (summary.ts SummaryInput) stays in memory. The chunks of
+ * invocations.jsonl are analyzed by chunk.ts, on worker threads for a large file (chunk-worker.ts), and joined here in
+ * file order. Most records carry their REPORT line; those that do not (a Tail cut short, a fan-out child) wait until
+ * the records and the logs have been searched for the request ids they need, and the rows after them wait with
+ * them, so the CSV keeps the file's order.
  * analyzeInMemory is the same analysis over whole texts, the reference the streaming path is held to.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { readFile, rename, rm, stat } from 'node:fs/promises';
+import { open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { errnoCode, errorReason, isNotFound, writeFileAtomic } from '../../lib/fs.js';
 import { isRecord, numberField } from '../../lib/guards.js';
+import { decode, type LineChunk, lineChunks } from '../../lib/lines.js';
 import { RunDirError } from '../errors.js';
 import {
   asPlainLog,
@@ -22,9 +26,19 @@ import {
   type ReportFields,
   reportRequestId,
 } from '../lambda/report-line.js';
-import { INVOCATIONS_FILE, type InvocationRecord, parseInvocationsJsonl, readInvocationsJsonl } from '../run/record.js';
+import { INVOCATIONS_FILE, type InvocationRecord, parseInvocationsJsonl, recordOfLine } from '../run/record.js';
 import { RUN_FILE, RunDir, type RunManifest } from '../run/run-dir.js';
 import { type AmdahlRow, amdahlCsv, amdahlRows } from './amdahl.js';
+import {
+  analyzeChunk,
+  type ChunkResult,
+  type ChunkTally,
+  type RowRun,
+  requestIdHash,
+  SUMMARY_WIDTH,
+  unpackSummary,
+} from './chunk.js';
+import type { ChunkTask } from './chunk-worker.js';
 import { RunTally } from './completeness.js';
 import { invocationsCsv, summaryCsv } from './csv.js';
 import type { Exporter } from './exporter.js';
@@ -33,8 +47,9 @@ import { logLineBatches } from './log-files.js';
 import { type Recommendation, type RecommendOptions, recommend } from './recommend.js';
 import type { InitPoint } from './report/charts.js';
 import { reportHtml } from './report/html.js';
+import { loadChartLibraries } from './report/render.js';
 import { reportDocument } from './report/report.js';
-import { carriedReports, type InvocationRow, reportsWanted, toInvocationRow } from './rows.js';
+import { type CarriedReports, carriedReports, type InvocationRow, reportsWanted, toInvocationRow } from './rows.js';
 import { type RunReport, runReportOf } from './run-report.js';
 import { type ScalingRow, scalingCsv, scalingRows } from './scaling.js';
 import { type SummaryInput, type SummaryRow, summarize, summaryInput } from './summary.js';
@@ -46,6 +61,11 @@ export interface AnalyzeOptions {
   extraLogText?: string;
   /** The same, as files, read line by line after extraLogText, in order (cloudwatch-reports.log, `--logs`). */
   extraLogFiles?: readonly string[];
+  /**
+   * Worker threads to analyze invocations.jsonl on; 0 analyzes it on this thread. Default: one per core (at most
+   * MAX_THREADS) from PARALLEL_MIN_BYTES of file on, 0 below. The output is the same either way.
+   */
+  threads?: number;
 }
 
 export interface AnalyzeResult {
@@ -197,6 +217,14 @@ class RowSink {
     if (this.batch.length >= ROWS_PER_WRITE) this.flush();
   }
 
+  /** Consecutive rows a chunk's analysis finished: their CSV lines as they are, their fields unpacked. */
+  addRun(run: RowRun): void {
+    this.flush();
+    this.out.write(run.csv);
+    for (let i = 0; i < run.count; i++) this.summaryInputs.push(unpackSummary(run.summaries, i * SUMMARY_WIDTH));
+    for (const point of run.initPoints) this.initPoints.push(point);
+  }
+
   private flush(): void {
     if (this.batch.length === 0) return;
     this.out.write(invocationsCsv.body(this.batch));
@@ -233,63 +261,119 @@ class RowSink {
 }
 
 /** A record whose row needs REPORT lines from elsewhere, and the rows made after it, which wait for it. */
-type Queued = { row: InvocationRow } | { record: InvocationRecord; carried: ReturnType<typeof carriedReports> };
+type Queued = { rows: RowRun } | { record: InvocationRecord; carried: CarriedReports };
+
+/** Where a chunk lies in invocations.jsonl, to reread it, and the request ids its records carry REPORTs for. */
+interface ChunkSpan {
+  start: number;
+  length: number;
+  unterminated: boolean;
+  carriedHashes: Uint32Array;
+}
+
+/** From this size on, invocations.jsonl is analyzed on worker threads: below it, starting them costs more. */
+const PARALLEL_MIN_BYTES = 32 << 20;
+/** Threads beyond a few gain nothing: the main thread, which joins their results in order, becomes the bottleneck. */
+const MAX_THREADS = 4;
+
+async function threadsFor(jsonl: string, o: AnalyzeOptions): Promise<number> {
+  if (o.threads !== undefined) return o.threads;
+  return (await stat(jsonl)).size >= PARALLEL_MIN_BYTES ? Math.min(availableParallelism(), MAX_THREADS) : 0;
+}
 
 /**
- * What the first read of invocations.jsonl leaves: which request ids the waiting records want, and which REPORTs of
- * those the records' own lines hold (the in-memory reference gives the records' lines precedence over the logs).
+ * The chunks of invocations.jsonl analyzed (chunk.ts) and given back in file order: on `threads` worker threads
+ * (a piscina pool, a few chunks in flight per thread), or on this thread when `threads` is 0.
  */
-interface FirstPass {
-  queue: Queued[];
-  wanted: Set<string>;
-  found: Map<string, ReportFields>;
-  /** A wanted id was carried by a record read before the one that wanted it: reread the records for it. */
-  rescan: boolean;
-}
-
-async function firstPass(jsonl: string, sink: RowSink, tally: RunTally): Promise<FirstPass> {
-  const pass: FirstPass = { queue: [], wanted: new Set(), found: new Map(), rescan: false };
-  // Request ids the records carry REPORTs for: only consulted when some record wants one.
-  const carriedIds = new Set<string>();
-  const none = new Map<string, ReportFields>();
-  for await (const records of readInvocationsJsonl(jsonl)) {
-    for (const record of records) {
-      const carried = carriedReports(record);
-      for (const report of [carried.own, ...carried.children]) {
-        if (report === null) continue;
-        if (pass.wanted.has(report.requestId) && !pass.found.has(report.requestId)) {
-          pass.found.set(report.requestId, report);
-        }
-        carriedIds.add(report.requestId);
-      }
-      const wanted = reportsWanted(record, carried);
-      for (const id of wanted) {
-        if (carriedIds.has(id)) pass.rescan = true;
-        pass.wanted.add(id);
-      }
-      if (wanted.length > 0) pass.queue.push({ record, carried });
-      else if (pass.queue.length > 0) pass.queue.push({ row: toInvocationRow(record, none, carried) });
-      else sink.add(toInvocationRow(record, none, carried));
-      // Complete records count at once; those waiting for the logs count once the logs are read (streamRows).
-      if (wanted.length === 0) tally.add(record, none, carried);
+async function* analyzedChunks(
+  jsonl: string,
+  threads: number,
+): AsyncGenerator<{ span: Omit<ChunkSpan, 'carriedHashes'>; result: ChunkResult }> {
+  const spanOf = (chunk: LineChunk) => ({
+    start: chunk.start,
+    length: chunk.bytes.length,
+    unterminated: chunk.unterminated,
+  });
+  if (threads === 0) {
+    for await (const chunk of lineChunks(jsonl)) {
+      yield { span: spanOf(chunk), result: analyzeChunk(chunk.bytes, chunk.unterminated) };
     }
-    await sink.drained();
+    return;
   }
-  return pass;
+  const { Piscina } = await import('piscina');
+  const pool = new Piscina<ChunkTask, ChunkResult>({
+    filename: new URL('./chunk-worker.js', import.meta.url).href,
+    minThreads: threads,
+    maxThreads: threads,
+  });
+  const inFlight: Array<{ span: Omit<ChunkSpan, 'carriedHashes'>; result: Promise<ChunkResult> }> = [];
+  try {
+    for await (const chunk of lineChunks(jsonl)) {
+      // A copy the worker can own: the read buffer is reused.
+      const bytes = new Uint8Array(chunk.bytes);
+      const result = pool.run({ bytes, unterminated: chunk.unterminated }, { transferList: [bytes.buffer] });
+      // Awaited in order below; one that fails while an earlier one is awaited must not go unhandled meanwhile.
+      result.catch(() => {});
+      inFlight.push({ span: spanOf(chunk), result });
+      const next = inFlight.length >= 2 * threads ? inFlight.shift() : undefined;
+      if (next !== undefined) yield { span: next.span, result: await next.result };
+    }
+    for (const next of inFlight.splice(0)) yield { span: next.span, result: await next.result };
+  } finally {
+    await pool.destroy();
+  }
 }
 
-/** The REPORTs of `wanted` that the records themselves carry, the first of each in file order. */
-async function carriedInOrder(jsonl: string, wanted: ReadonlySet<string>): Promise<Map<string, ReportFields>> {
+/** A chunk's complete records counted, in order, as RunTally.add would have. */
+function addChunkTally(tally: RunTally, t: ChunkTally): void {
+  tally.countRecords(t.records, t.retries, t.throttled, t.emulated);
+  let offset = 0;
+  for (let i = 0; i < t.requestIdLengths.length; i++) {
+    const end = offset + (t.requestIdLengths[i] as number);
+    const requestId = t.requestIds.slice(offset, end);
+    tally.addFound(requestId, t.child[i] === 1, t.usd[i] as number, t.gbSeconds[i] as number, t.requestIdHashes[i]);
+    offset = end;
+  }
+}
+
+/** A waiting record's line, read back (the chunk's analysis checked it already). */
+function waitingRecord(line: string): InvocationRecord {
+  const record = recordOfLine(line, false);
+  if (record === null || typeof record === 'string') throw new Error(`a waiting record no longer parses: ${record}`);
+  return record;
+}
+
+/**
+ * The REPORTs of `wanted` that the records themselves carry, the first of each in file order: only the chunks that
+ * carry a REPORT with a wanted request id's hash are read again.
+ */
+async function carriedInOrder(
+  jsonl: string,
+  spans: readonly ChunkSpan[],
+  wanted: ReadonlySet<string>,
+): Promise<Map<string, ReportFields>> {
   const found = new Map<string, ReportFields>();
-  for await (const records of readInvocationsJsonl(jsonl)) {
-    for (const record of records) {
-      const { own, children } = carriedReports(record);
-      for (const report of [own, ...children]) {
-        if (report !== null && wanted.has(report.requestId) && !found.has(report.requestId)) {
-          found.set(report.requestId, report);
+  const hashes = new Set([...wanted].map(requestIdHash));
+  const file = await open(jsonl);
+  try {
+    for (const span of spans) {
+      if (!span.carriedHashes.some((hash) => hashes.has(hash))) continue;
+      const bytes = Buffer.alloc(span.length);
+      await file.read(bytes, 0, span.length, span.start);
+      const lines = decode(bytes).split('\n');
+      lines.forEach((line, i) => {
+        const record = recordOfLine(line, span.unterminated && i === lines.length - 1);
+        if (record === null || typeof record === 'string') return;
+        const { own, children } = carriedReports(record);
+        for (const report of [own, ...children]) {
+          if (report !== null && wanted.has(report.requestId) && !found.has(report.requestId)) {
+            found.set(report.requestId, report);
+          }
         }
-      }
+      });
     }
+  } finally {
+    await file.close();
   }
   return found;
 }
@@ -301,14 +385,33 @@ function takeWanted(lines: readonly string[], wanted: ReadonlySet<string>, found
     const id = reportRequestId(line);
     if (id === null || !wanted.has(id) || found.has(id)) continue;
     const report = parseReportLine(line);
-    if (report !== null && !found.has(report.requestId)) found.set(report.requestId, report);
+    if (report === null || found.has(report.requestId)) continue;
+    const kept = detached(report);
+    found.set(kept.requestId, kept);
   }
   return found.size >= wanted.size;
 }
 
+/**
+ * A REPORT read from a log, its strings copied. A log line is a slice of the megabyte of the file it was read with,
+ * and a kept slice keeps that whole megabyte: a run whose records wanted 10,000 REPORTs spread over a 140 MB log held
+ * all of it until the end.
+ */
+function detached(report: ReportFields): ReportFields {
+  const copy = (text: string) => Buffer.from(text, 'utf8').toString('utf8');
+  return {
+    ...report,
+    requestId: copy(report.requestId),
+    errorType: report.errorType === null ? null : copy(report.errorType),
+  };
+}
+
 /** The wanted REPORTs the logs hold, the first of each, logs read in order; reading stops once all are found. */
-async function fromLogs(pass: FirstPass, o: AnalyzeOptions): Promise<void> {
-  const { wanted, found } = pass;
+async function fromLogs(
+  wanted: ReadonlySet<string>,
+  found: Map<string, ReportFields>,
+  o: AnalyzeOptions,
+): Promise<void> {
   if (wanted.size === 0 || found.size >= wanted.size) return;
   if (o.extraLogText !== undefined && takeWanted(asPlainLog(o.extraLogText).split(/\r?\n/), wanted, found)) return;
   for (const file of o.extraLogFiles ?? []) {
@@ -316,15 +419,47 @@ async function fromLogs(pass: FirstPass, o: AnalyzeOptions): Promise<void> {
   }
 }
 
-/** Streams every record into `sink` as a row, in file order, and into `tally`. */
+/**
+ * Streams every record into `sink` as a row, in file order, and into `tally`. Records that carry their REPORTs are
+ * finished chunk by chunk; one that does not waits, with every row after it, until the records and the logs have
+ * been searched for the REPORTs it wants.
+ */
 async function streamRows(jsonl: string, sink: RowSink, tally: RunTally, o: AnalyzeOptions): Promise<void> {
-  const pass = await firstPass(jsonl, sink, tally);
-  if (pass.queue.length === 0) return;
-  if (pass.rescan) pass.found = await carriedInOrder(jsonl, pass.wanted);
-  await fromLogs(pass, o);
-  for (const item of pass.queue) {
-    sink.add('row' in item ? item.row : toInvocationRow(item.record, pass.found, item.carried));
-    if ('record' in item) tally.add(item.record, pass.found, item.carried);
+  const queue: Queued[] = [];
+  const wanted = new Set<string>();
+  const spans: ChunkSpan[] = [];
+  let lineNumber = 1;
+  for await (const { span, result } of analyzedChunks(jsonl, await threadsFor(jsonl, o))) {
+    if (result.problem !== null) {
+      throw new RunDirError(`${jsonl}:${lineNumber + result.problem.lineIndex}: ${result.problem.message}`);
+    }
+    // Complete records count at once; those waiting for the logs count once the logs are read (below).
+    addChunkTally(tally, result.tally);
+    for (const segment of result.segments) {
+      if ('rows' in segment) {
+        if (queue.length === 0) sink.addRun(segment.rows);
+        else queue.push(segment);
+        continue;
+      }
+      const record = waitingRecord(segment.waiting);
+      const carried = carriedReports(record);
+      for (const id of reportsWanted(record, carried)) wanted.add(id);
+      queue.push({ record, carried });
+    }
+    spans.push({ ...span, carriedHashes: result.carriedHashes });
+    lineNumber += result.lines;
+    await sink.drained();
+  }
+  if (queue.length === 0) return;
+  const found = await carriedInOrder(jsonl, spans, wanted);
+  await fromLogs(wanted, found, o);
+  for (const item of queue) {
+    if ('rows' in item) {
+      sink.addRun(item.rows);
+      continue;
+    }
+    sink.add(toInvocationRow(item.record, found, item.carried));
+    tally.add(item.record, found, item.carried);
   }
 }
 
@@ -342,6 +477,8 @@ export async function analyzeRun(runDir: string, opts: AnalyzeOptions = {}): Pro
     }
     throw new RunDirError(`${jsonl}: cannot be read (${errorReason(error)})`, { cause: error });
   }
+  // The report's chart libraries load while the records are read; a failure to load shows when the charts are drawn.
+  loadChartLibraries().catch(() => {});
   const sink = new RowSink(path.join(dir, invocationsCsv.name));
   const tally = new RunTally();
   try {

@@ -17,9 +17,9 @@ import { asPlainLog, parseReportLine, reportRequestId } from '../lambda/report-l
 import type { InvocationRecord } from '../run/record.js';
 import { isResourceNotFound } from '../target/target.js';
 import type { Completeness, LateReportScope } from './completeness.js';
+import { CLOUDWATCH_REPORTS_FILE } from './log-files.js';
 
-/** Where `analyze --cloudwatch` saves what it fetched; a later `analyze` of the run reads it again. */
-export const CLOUDWATCH_REPORTS_FILE = 'cloudwatch-reports.log';
+export { CLOUDWATCH_REPORTS_FILE };
 
 /**
  * Log events land in CloudWatch a little after the invocation, stamped with the environment's clock: a minute's

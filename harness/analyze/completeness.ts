@@ -8,6 +8,7 @@
  * RunTally takes records one at a time, so the streaming analyzer (analyze.ts) keeps only the counts and the missing
  * entries in memory; completeness() and actualCost() are the same over records held whole.
  */
+import { HashedStringSet } from '../../lib/collections.js';
 import { stringField } from '../../lib/guards.js';
 import { gbSeconds, invocationCostUsd } from '../lambda/pricing.js';
 import type { ReportFields } from '../lambda/report-line.js';
@@ -94,6 +95,46 @@ function carriedFor(entry: ExpectedReport, carried: CarriedReports): ReportField
   return carried.children.find((r) => r.requestId === entry.requestId) ?? null;
 }
 
+/** An expected invocation whose REPORT was found, and what it cost. */
+export interface FoundEntry {
+  requestId: string;
+  child: boolean;
+  usd: number;
+  gbSeconds: number;
+}
+
+/**
+ * What a record that carries all its REPORTs adds to the tally (RunTally.add with no logs): computed where the record
+ * is parsed (harness/analyze/chunk.ts, perhaps on another thread), then counted in file order (countRecords and
+ * addFound, which is what add does).
+ */
+export interface CompleteTally {
+  retries: number | null;
+  throttled: boolean;
+  emulated: boolean;
+  entries: FoundEntry[];
+}
+
+function foundEntry(entry: ExpectedReport, report: ReportFields): FoundEntry {
+  return {
+    requestId: entry.requestId,
+    child: entry.kind === 'fan-out child',
+    usd: invocationCostUsd(report.billedDurationMs, report.memorySizeMb, entry.arch),
+    gbSeconds: gbSeconds(report.billedDurationMs, report.memorySizeMb),
+  };
+}
+
+/** A record's share of the tally when it carries every REPORT it expects (reportsWanted is empty). */
+export function completeTallyOf(record: InvocationRecord, carried: CarriedReports): CompleteTally {
+  const entries: FoundEntry[] = [];
+  for (const entry of expectedOf(record)) {
+    const report = carriedFor(entry, carried);
+    if (report === null) throw new RangeError(`${entry.requestId}: a complete record carries every REPORT it expects`);
+    entries.push(foundEntry(entry, report));
+  }
+  return { retries: record.retries, throttled: record.status === 'throttled', emulated: record.emulated, entries };
+}
+
 /** The run tallied record by record: REPORTs expected and found, the missing ones, cost, throttling. */
 export class RunTally {
   expected = 0;
@@ -105,7 +146,7 @@ export class RunTally {
   retries: number | null = null;
   throttled = 0;
   emulated = false;
-  private readonly seen = new Set<string>();
+  private readonly seen = new HashedStringSet();
 
   /** One record, its REPORTs taken from its own lines first, then from `reports` (the run's logs). */
   add(
@@ -113,26 +154,44 @@ export class RunTally {
     reports: ReadonlyMap<string, ReportFields>,
     carried: CarriedReports = carriedReports(record),
   ): void {
-    this.records += 1;
-    if (record.retries !== null) this.retries = (this.retries ?? 0) + record.retries;
-    if (record.status === 'throttled') this.throttled += 1;
-    if (record.emulated) this.emulated = true;
+    this.countRecords(1, record.retries, record.status === 'throttled' ? 1 : 0, record.emulated);
     for (const entry of expectedOf(record)) {
-      if (this.seen.has(entry.requestId)) continue;
-      this.seen.add(entry.requestId);
-      this.expected += 1;
       const report = carriedFor(entry, carried) ?? reports.get(entry.requestId) ?? null;
-      if (report === null) {
-        this.missing.push(entry);
-        this.cost.complete = false;
-        continue;
+      if (report === null) this.addMissing(entry);
+      else {
+        const found = foundEntry(entry, report);
+        this.addFound(found.requestId, found.child, found.usd, found.gbSeconds);
       }
-      this.found += 1;
-      this.cost.usd += invocationCostUsd(report.billedDurationMs, report.memorySizeMb, entry.arch);
-      this.cost.gbSeconds += gbSeconds(report.billedDurationMs, report.memorySizeMb);
-      this.cost.invocations += 1;
-      if (entry.kind === 'fan-out child') this.cost.childInvocations += 1;
     }
+  }
+
+  /** `count` records, `retries` their summed retries (null: none had the field), `throttled` of them throttled. */
+  countRecords(count: number, retries: number | null, throttled: number, emulated: boolean): void {
+    this.records += count;
+    if (retries !== null) this.retries = (this.retries ?? 0) + retries;
+    this.throttled += throttled;
+    if (emulated) this.emulated = true;
+  }
+
+  /**
+   * An expected invocation with its REPORT (a FoundEntry, field by field: a chunk's tally arrives as columns, with
+   * each request id's stringHash32); one already counted (the same request id) is not counted again.
+   */
+  addFound(requestId: string, child: boolean, usd: number, gbSeconds: number, hash?: number): void {
+    if (!this.seen.add(requestId, hash)) return;
+    this.expected += 1;
+    this.found += 1;
+    this.cost.usd += usd;
+    this.cost.gbSeconds += gbSeconds;
+    this.cost.invocations += 1;
+    if (child) this.cost.childInvocations += 1;
+  }
+
+  private addMissing(entry: ExpectedReport): void {
+    if (!this.seen.add(entry.requestId)) return;
+    this.expected += 1;
+    this.missing.push(entry);
+    this.cost.complete = false;
   }
 
   get completeness(): Completeness {

@@ -3,7 +3,7 @@
  * results/README.md documents. Cells: null is empty; booleans are true/false; numbers are rounded by unit (the
  * column's suffix), written as plain decimals (never `2.1e-7`) so every spreadsheet reads them.
  */
-import { formatSignificant, trimZeros } from '../text/format.js';
+import { formatDecimals, formatSignificant } from '../text/format.js';
 import type { Exporter } from './exporter.js';
 import { INVOCATION_COLUMNS, type InvocationRow } from './rows.js';
 import { SUMMARY_COLUMNS, type SummaryRow } from './summary.js';
@@ -25,7 +25,7 @@ export function formatCell(column: string, value: CellValue): string {
 /** The formatter of one column, chosen once per column rather than once per cell. */
 function cellFormatter(column: string): (value: CellValue) => string {
   const number = column.endsWith('_ms')
-    ? (x: number) => trimZeros(x.toFixed(MS_DECIMALS))
+    ? (x: number) => formatDecimals(x, MS_DECIMALS)
     : column.endsWith('_usd')
       ? (x: number) => formatSignificant(x, USD_SIGNIFICANT)
       : (x: number) => formatSignificant(x, OTHER_SIGNIFICANT);

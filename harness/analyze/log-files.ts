@@ -8,6 +8,12 @@ import { readFile } from 'node:fs/promises';
 import { lineBatches } from '../../lib/lines.js';
 import { asPlainLog } from '../lambda/report-line.js';
 
+/**
+ * Where `analyze --cloudwatch` (cloudwatch.ts) saves what it fetched; a later `analyze` of the run reads it again.
+ * Here, with the reading, so reading a run's saved logs does not load the AWS SDK.
+ */
+export const CLOUDWATCH_REPORTS_FILE = 'cloudwatch-reports.log';
+
 function withoutCr(line: string): string {
   return line.endsWith('\r') ? line.slice(0, -1) : line;
 }

@@ -4,11 +4,10 @@
  * Every summary number is computed from these rows, so each can be traced back to raw records.
  */
 import { isRecord, numberField, stringField } from '../../lib/guards.js';
-import { type Architecture, TIMEOUT_ERROR_TYPE, vcpuShare } from '../lambda/platform.js';
+import { type Architecture, isTimeoutResponse, TIMEOUT_ERROR_TYPE, vcpuShare } from '../lambda/platform.js';
 import { invocationCostUsd } from '../lambda/pricing.js';
 import { parseReportLine, type ReportFields } from '../lambda/report-line.js';
 import type { InvocationRecord } from '../run/record.js';
-import { isTimeoutResponse } from '../run/sweep.js';
 import { type NotWarmReason, warmthOf } from '../run/warmth.js';
 
 /** invocations.csv columns, in order (results/README.md defines each). */

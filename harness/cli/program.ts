@@ -21,7 +21,7 @@ export function command<U>(module: CommandModule<object, U>): CliCommand {
   return module as unknown as CliCommand;
 }
 
-function commandNameOf(module: CliCommand): string {
+export function commandNameOf(module: CliCommand): string {
   const spec = Array.isArray(module.command) ? module.command[0] : module.command;
   return typeof spec === 'string' ? (spec.split(' ')[0] ?? spec) : '';
 }

@@ -3,6 +3,7 @@
  * quota period, INIT's CPU, limits, the runtime and names. Every other part of the project takes these figures from
  * here; harness/lambda/README.md states each one with its public source. Pure constants and functions: no I/O.
  */
+import { isRecord } from '../../lib/guards.js';
 
 /** Memory a function can be given, in 1 MB steps (README "Memory and CPU"). */
 export const MEMORY_MB = { min: 128, max: 10_240, default: 128 } as const;
@@ -99,6 +100,18 @@ export type Architecture = (typeof ARCHITECTURES)[number];
 
 /** What Lambda answers a timed-out invocation with, as `errorType` (README "Limits"). */
 export const TIMEOUT_ERROR_TYPE = 'Sandbox.Timedout';
+
+/**
+ * A response that says the invocation timed out: `errorType: Sandbox.Timedout`, or older runtimes' "Task timed out
+ * after N seconds" message. Older REPORT lines carry no `Status: timeout`, so the response must be read too.
+ */
+export function isTimeoutResponse(body: unknown): boolean {
+  if (isRecord(body)) {
+    if (body.errorType === TIMEOUT_ERROR_TYPE) return true;
+    return typeof body.errorMessage === 'string' && /Task timed out after/.test(body.errorMessage);
+  }
+  return typeof body === 'string' && /Task timed out after/.test(body);
+}
 
 /** Function timeout in seconds (README "Limits"). */
 export const TIMEOUT_S = { min: 1, max: 900, default: 3 } as const;

@@ -9,7 +9,7 @@ import { lineBatches } from '../../lib/lines.js';
 import { ALGORITHMS, type Algorithm, MODES, type Mode, type WorkloadEvent } from '../../workloads/event.js';
 import { RunDirError } from '../errors.js';
 import { ARCHITECTURES, type Architecture } from '../lambda/platform.js';
-import { TARGETS, type Target } from '../options.js';
+import { TARGETS, type Target } from '../options/targets.js';
 
 export const INVOCATIONS_FILE = 'invocations.jsonl';
 
@@ -86,7 +86,8 @@ export function appendRecord(file: string, record: InvocationRecord): void {
 
 // ---------- guard: a record read back from JSON, checked field by field ----------
 
-const STATUSES = ['ok', 'error', 'timeout', 'throttled'] as const;
+/** A record's `status`, in this order (harness/analyze/chunk.ts packs it by index). */
+export const INVOCATION_STATUSES = ['ok', 'error', 'timeout', 'throttled'] as const;
 
 type Check = (v: unknown) => boolean;
 const isString: Check = (v) => typeof v === 'string';
@@ -120,7 +121,7 @@ const FIELDS: Array<[string, Check, string]> = [
   ['childReportLines', (v) => Array.isArray(v) && v.every(isString), 'an array of strings'],
   ['clientMs', isNumber, 'a number'],
   ['startedAt', isString, 'a string'],
-  ['status', oneOf(STATUSES), `one of ${STATUSES.join(', ')}`],
+  ['status', oneOf(INVOCATION_STATUSES), `one of ${INVOCATION_STATUSES.join(', ')}`],
   // Absent in records written before the field existed: the reader fills in null (see normalizeRecord).
   [
     'retries',
@@ -156,27 +157,31 @@ function normalizeRecord(record: InvocationRecord): InvocationRecord {
 }
 
 /**
- * The record on one line of invocations.jsonl, null for a line to skip: a blank one, or an unterminated last line that
- * is not JSON (the runner was killed mid-write). Any other bad line is an error naming its number.
+ * The record on one line of invocations.jsonl (normalized); null for a line to skip: a blank one, or an unterminated
+ * last line that is not JSON (the runner was killed mid-write); for any other bad line, what is wrong with it.
  */
+export function recordOfLine(line: string, unterminated: boolean): InvocationRecord | null | string {
+  if (line.trim() === '') return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return unterminated ? null : 'not valid JSON';
+  }
+  if (!isInvocationRecord(value)) return `not an invocation record: ${invocationRecordProblem(value)}`;
+  return normalizeRecord(value);
+}
+
+/** recordOfLine, a bad line being an error that names the file and the line's number. */
 function parseRecordLine(
   line: string,
   lineNumber: number,
   unterminated: boolean,
   source: string,
 ): InvocationRecord | null {
-  if (line.trim() === '') return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    if (unterminated) return null;
-    throw new RunDirError(`${source}:${lineNumber}: not valid JSON`);
-  }
-  if (!isInvocationRecord(value)) {
-    throw new RunDirError(`${source}:${lineNumber}: not an invocation record: ${invocationRecordProblem(value)}`);
-  }
-  return value;
+  const record = recordOfLine(line, unterminated);
+  if (typeof record === 'string') throw new RunDirError(`${source}:${lineNumber}: ${record}`);
+  return record;
 }
 
 /**
@@ -188,7 +193,7 @@ export function parseInvocationsJsonl(text: string, source: string): InvocationR
   const records: InvocationRecord[] = [];
   lines.forEach((line, index) => {
     const record = parseRecordLine(line, index + 1, index === lines.length - 1, source);
-    if (record !== null) records.push(normalizeRecord(record));
+    if (record !== null) records.push(record);
   });
   return records;
 }
@@ -203,7 +208,7 @@ export async function* readInvocationsJsonl(file: string): AsyncGenerator<Invoca
     const last = batch.lines.length - 1;
     batch.lines.forEach((line, i) => {
       const record = parseRecordLine(line, batch.firstLineNumber + i, batch.unterminated && i === last, file);
-      if (record !== null) records.push(normalizeRecord(record));
+      if (record !== null) records.push(record);
     });
     yield records;
   }

@@ -14,7 +14,7 @@
  */
 import { groupBy } from '../../lib/collections.js';
 import { isRecord } from '../../lib/guards.js';
-import { TIMEOUT_ERROR_TYPE } from '../lambda/platform.js';
+import { isTimeoutResponse, TIMEOUT_ERROR_TYPE } from '../lambda/platform.js';
 import { parseReportLine } from '../lambda/report-line.js';
 import type { SweepOptions } from '../options.js';
 import type { PlannedCell } from '../plan/plan.js';
@@ -131,18 +131,6 @@ export function toRecord(
     };
   }
   return { ...common, status: 'ok', response: outcome.body };
-}
-
-/**
- * A response that says the invocation timed out: `errorType: Sandbox.Timedout`, or older runtimes' "Task timed out
- * after N seconds" message. Older REPORT lines carry no `Status: timeout`, so the response must be read too.
- */
-export function isTimeoutResponse(body: unknown): boolean {
-  if (isRecord(body)) {
-    if (body.errorType === TIMEOUT_ERROR_TYPE) return true;
-    return typeof body.errorMessage === 'string' && /Task timed out after/.test(body.errorMessage);
-  }
-  return typeof body === 'string' && /Task timed out after/.test(body);
 }
 
 /** The REPORT Duration a record adds to the stopping rule: warm rows only (harness/run/warmth.ts). */

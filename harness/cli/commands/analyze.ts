@@ -9,8 +9,8 @@ import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { errorReason, isNotFound } from '../../../lib/fs.js';
 import { analyzeRun } from '../../analyze/analyze.js';
-import { awaitRunReportLines, CLOUDWATCH_REPORTS_FILE } from '../../analyze/cloudwatch.js';
 import { addToScope, newLateReportScope } from '../../analyze/completeness.js';
+import { CLOUDWATCH_REPORTS_FILE } from '../../analyze/log-files.js';
 import { renderRecommendation } from '../../analyze/recommend.js';
 import { REPORT_FILE } from '../../analyze/report/html.js';
 import { renderKneeTable } from '../../analyze/scaling.js';
@@ -18,7 +18,6 @@ import { renderRunReport, renderSummaryTable } from '../../analyze/table.js';
 import { ConfigError, RunDirError } from '../../errors.js';
 import { resolveLogsWaitOptions, resolveTargetOptions, type TargetOptions } from '../../options.js';
 import { INVOCATIONS_FILE, readInvocationsJsonl } from '../../run/record.js';
-import { openTarget } from '../../target/target.js';
 import { withLogsWaitOptions, withTargetOptions } from '../common-options.js';
 
 const GROUP_LOGS = 'More REPORT lines:';
@@ -87,6 +86,11 @@ async function fetchIntoRun(dir: string, target: TargetOptions, logsWaitS: numbe
     });
   }
   if (scope.records.length === 0) return `CloudWatch Logs: nothing to fetch, ${jsonl} holds no invocation.`;
+  // Loaded here, not with the command: the AWS SDK behind them takes longer to load than most analyses take to run.
+  const [{ openTarget }, { awaitRunReportLines }] = await Promise.all([
+    import('../../target/target.js'),
+    import('../../analyze/cloudwatch.js'),
+  ]);
   const session = await openTarget(target);
   let awaited: Awaited<ReturnType<typeof awaitRunReportLines>>;
   try {

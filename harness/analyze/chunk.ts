@@ -1,0 +1,250 @@
+/**
+ * One chunk of invocations.jsonl (whole lines, as bytes) turned into what the streaming analyzer needs of it, with no
+ * state shared with other chunks, so chunks can be analyzed on several threads (chunk-worker.ts) and their results
+ * joined in file order (analyze.ts). Each record is parsed and checked once; a record that carries every REPORT it
+ * needs (nearly all do) becomes its invocations.csv line, its summary fields and its share of the run's tally here.
+ * A record that needs REPORTs from elsewhere (the run's other records, its logs) is handed back as its line, for
+ * analyze.ts to finish once those are known, as before.
+ *
+ * What crosses threads is kept flat: the CSV text of consecutive rows as one string, their summary fields as one
+ * Float64Array, and the tally as columns.
+ */
+import { stringHash32 } from '../../lib/collections.js';
+import { decode } from '../../lib/lines.js';
+import { ALGORITHMS, MODES } from '../../workloads/event.js';
+import { ARCHITECTURES } from '../lambda/platform.js';
+import type { ReportFields } from '../lambda/report-line.js';
+import { INVOCATION_STATUSES, type InvocationRecord, recordOfLine } from '../run/record.js';
+import { completeTallyOf } from './completeness.js';
+import { invocationsCsv } from './csv.js';
+import type { InitPoint } from './report/charts.js';
+import { type CarriedReports, carriedReports, type InvocationRow, reportsWanted, toInvocationRow } from './rows.js';
+import type { SummaryInput } from './summary.js';
+
+/** Consecutive complete rows: their CSV lines, their summary fields (SUMMARY_WIDTH per row) and Init Durations. */
+export interface RowRun {
+  csv: string;
+  count: number;
+  summaries: Float64Array;
+  initPoints: InitPoint[];
+}
+
+/** A chunk's records in file order: runs of complete rows, and the lines of records that wait for REPORTs. */
+export type Segment = { rows: RowRun } | { waiting: string };
+
+/** The tally of a chunk's complete records (RunTally.add of each, in order, as columns). */
+export interface ChunkTally {
+  records: number;
+  /** Sum of the records' `retries`; null when none has the field. */
+  retries: number | null;
+  throttled: number;
+  emulated: boolean;
+  /**
+   * Every expected invocation of the complete records, in order: request ids, one after the other in one string
+   * (their lengths in requestIdLengths: one string crosses threads at the cost of a copy, an array of them does not),
+   * fan-out child or not, cost.
+   */
+  requestIds: string;
+  requestIdLengths: Uint32Array;
+  requestIdHashes: Uint32Array;
+  child: Uint8Array;
+  usd: Float64Array;
+  gbSeconds: Float64Array;
+}
+
+export interface ChunkResult {
+  /** Lines in the chunk, blank ones included (line numbers continue from here). */
+  lines: number;
+  segments: Segment[];
+  tally: ChunkTally;
+  /** requestIdHash of every REPORT a record of the chunk carries: where to look when a record wants one. */
+  carriedHashes: Uint32Array;
+  /** The first bad line: its 0-based index in the chunk and what is wrong; the chunk's analysis stopped there. */
+  problem: { lineIndex: number; message: string } | null;
+}
+
+/** A request id's hash: to find the chunks that may carry a REPORT (a collision only costs a reread), and the tally's. */
+export const requestIdHash = stringHash32;
+
+// ---------- summary fields, packed: one number per field, enums by index, null as NaN ----------
+
+/** Numbers per row in RowRun.summaries: one per SummaryInput field. */
+export const SUMMARY_WIDTH = 19;
+
+const bool = (b: boolean) => (b ? 1 : 0);
+const nullableBool = (b: boolean | null) => (b === null ? Number.NaN : bool(b));
+const nullableNumber = (x: number | null) => (x === null ? Number.NaN : x);
+const fromNullableBool = (x: number) => (Number.isNaN(x) ? null : x !== 0);
+const fromNullableNumber = (x: number) => (Number.isNaN(x) ? null : x);
+
+function indexIn<T extends string>(list: readonly T[], value: T): number {
+  return list.indexOf(value);
+}
+
+function fromIndex<T extends string>(list: readonly T[], x: number): T {
+  const value = list[x];
+  if (value === undefined) throw new RangeError(`packed summary field: no value at index ${x}`);
+  return value;
+}
+
+/** Writes one row's summary fields at `offset` (SUMMARY_WIDTH numbers); unpackSummary reads them back. */
+export function packSummary(s: SummaryInput, into: Float64Array, offset: number): void {
+  into[offset] = indexIn(ARCHITECTURES, s.arch);
+  into[offset + 1] = s.memory_mb;
+  into[offset + 2] = indexIn(MODES, s.mode);
+  into[offset + 3] = s.workers;
+  into[offset + 4] = indexIn(ALGORITHMS, s.algorithm);
+  into[offset + 5] = s.cost;
+  into[offset + 6] = s.items;
+  into[offset + 7] = bool(s.emulated);
+  into[offset + 8] = bool(s.cpu_enforced);
+  into[offset + 9] = bool(s.warmup);
+  into[offset + 10] = bool(s.warm);
+  into[offset + 11] = nullableBool(s.cold);
+  into[offset + 12] = indexIn(INVOCATION_STATUSES, s.status);
+  into[offset + 13] = nullableBool(s.digest_ok);
+  into[offset + 14] = nullableNumber(s.duration_ms);
+  into[offset + 15] = nullableNumber(s.billed_ms);
+  into[offset + 16] = nullableNumber(s.cost_usd);
+  into[offset + 17] = nullableNumber(s.visible_cores);
+  into[offset + 18] = nullableNumber(s.host_oversubscription);
+}
+
+export function unpackSummary(from: Float64Array, offset: number): SummaryInput {
+  const at = (i: number) => from[offset + i] as number;
+  return {
+    arch: fromIndex(ARCHITECTURES, at(0)),
+    memory_mb: at(1),
+    mode: fromIndex(MODES, at(2)),
+    workers: at(3),
+    algorithm: fromIndex(ALGORITHMS, at(4)),
+    cost: at(5),
+    items: at(6),
+    emulated: at(7) !== 0,
+    cpu_enforced: at(8) !== 0,
+    warmup: at(9) !== 0,
+    warm: at(10) !== 0,
+    cold: fromNullableBool(at(11)),
+    status: fromIndex(INVOCATION_STATUSES, at(12)),
+    digest_ok: fromNullableBool(at(13)),
+    duration_ms: fromNullableNumber(at(14)),
+    billed_ms: fromNullableNumber(at(15)),
+    cost_usd: fromNullableNumber(at(16)),
+    visible_cores: fromNullableNumber(at(17)),
+    host_oversubscription: fromNullableNumber(at(18)),
+  };
+}
+
+// ---------- one chunk ----------
+
+/** Builds a chunk's results record by record. */
+class ChunkBuilder {
+  readonly segments: Segment[] = [];
+  private rows: InvocationRow[] = [];
+  private readonly hashes: number[] = [];
+  // The tally of the complete records, as columns.
+  private records = 0;
+  private retries: number | null = null;
+  private throttled = 0;
+  private emulated = false;
+  private requestIds = '';
+  private readonly requestIdLengths: number[] = [];
+  private readonly requestIdHashes: number[] = [];
+  private readonly child: number[] = [];
+  private readonly usd: number[] = [];
+  private readonly gbSeconds: number[] = [];
+
+  carried(carried: CarriedReports): void {
+    if (carried.own !== null) this.hashes.push(requestIdHash(carried.own.requestId));
+    for (const child of carried.children) this.hashes.push(requestIdHash(child.requestId));
+  }
+
+  complete(record: InvocationRecord, row: InvocationRow, carried: CarriedReports): void {
+    this.rows.push(row);
+    const tally = completeTallyOf(record, carried);
+    this.records += 1;
+    if (tally.retries !== null) this.retries = (this.retries ?? 0) + tally.retries;
+    if (tally.throttled) this.throttled += 1;
+    if (tally.emulated) this.emulated = true;
+    for (const entry of tally.entries) {
+      this.requestIds += entry.requestId;
+      this.requestIdLengths.push(entry.requestId.length);
+      this.requestIdHashes.push(requestIdHash(entry.requestId));
+      this.child.push(entry.child ? 1 : 0);
+      this.usd.push(entry.usd);
+      this.gbSeconds.push(entry.gbSeconds);
+    }
+  }
+
+  waiting(line: string): void {
+    this.closeRun();
+    this.segments.push({ waiting: line });
+  }
+
+  private closeRun(): void {
+    if (this.rows.length === 0) return;
+    const summaries = new Float64Array(this.rows.length * SUMMARY_WIDTH);
+    const initPoints: InitPoint[] = [];
+    for (let i = 0; i < this.rows.length; i++) {
+      const row = this.rows[i] as InvocationRow;
+      packSummary(row, summaries, i * SUMMARY_WIDTH);
+      if (row.init_ms !== null) {
+        initPoints.push({
+          arch: row.arch,
+          memory_mb: row.memory_mb,
+          mode: row.mode,
+          workers: row.workers,
+          init_ms: row.init_ms,
+        });
+      }
+    }
+    this.segments.push({
+      rows: { csv: invocationsCsv.body(this.rows), count: this.rows.length, summaries, initPoints },
+    });
+    this.rows = [];
+  }
+
+  result(lines: number, problem: ChunkResult['problem']): ChunkResult {
+    this.closeRun();
+    return {
+      lines,
+      segments: this.segments,
+      tally: {
+        records: this.records,
+        retries: this.retries,
+        throttled: this.throttled,
+        emulated: this.emulated,
+        requestIds: this.requestIds,
+        requestIdLengths: Uint32Array.from(this.requestIdLengths),
+        requestIdHashes: Uint32Array.from(this.requestIdHashes),
+        child: Uint8Array.from(this.child),
+        usd: Float64Array.from(this.usd),
+        gbSeconds: Float64Array.from(this.gbSeconds),
+      },
+      carriedHashes: Uint32Array.from(this.hashes),
+      problem,
+    };
+  }
+}
+
+const NO_REPORTS: ReadonlyMap<string, ReportFields> = new Map();
+
+/**
+ * Analyzes one chunk: `bytes` are whole lines without the last `\n`; `unterminated` marks the file's last line when
+ * it has no `\n` (a killed writer: skipped if it is not JSON, as record.ts reads it).
+ */
+export function analyzeChunk(bytes: Uint8Array, unterminated: boolean): ChunkResult {
+  const lines = decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).split('\n');
+  const out = new ChunkBuilder();
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const parsed = recordOfLine(line, unterminated && i === lines.length - 1);
+    if (parsed === null) continue;
+    if (typeof parsed === 'string') return out.result(lines.length, { lineIndex: i, message: parsed });
+    const carried = carriedReports(parsed);
+    out.carried(carried);
+    if (reportsWanted(parsed, carried).length > 0) out.waiting(line);
+    else out.complete(parsed, toInvocationRow(parsed, NO_REPORTS, carried), carried);
+  }
+  return out.result(lines.length, null);
+}

@@ -645,7 +645,7 @@ export function defaultSweepOptions(): SweepOptions {
 
 // ---------- who runs it and which run: --role (deploy, run, bench) and --resume (run, bench) ----------
 
-/** Lambda's own pattern for a function's Role (CreateFunction, harness/lambda/README.md "Names"). */
+/** Lambda's own pattern for a function's Role (CreateFunction, harness/lambda/README.md "Roles"). */
 export const ROLE_ARN_PATTERN = /^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/;
 
 export interface RunControlOptions {

@@ -35,7 +35,8 @@ export interface LogWindow {
 
 /**
  * Text REPORT lines hold `REPORT`; JSON-format logs (LoggingConfig.LogFormat = JSON) hold `platform.report` instead
- * (harness/lambda/README.md "JSON log format"). Terms are case-sensitive; `?` means either; the dot needs the quotes.
+ * (harness/lambda/README.md "JSON log format", "Logs"). Terms are case-sensitive; `?` means either; the dot needs the
+ * quotes.
  */
 const REPORT_FILTER_PATTERN = '?REPORT ?"platform.report"';
 

@@ -98,7 +98,7 @@ export type InitCpuMode = (typeof INIT_CPU_MODES)[number];
 export const ARCHITECTURES = ['x86_64', 'arm64'] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];
 
-/** What Lambda answers a timed-out invocation with, as `errorType` (README "Limits"). */
+/** What Lambda answers a timed-out invocation with, as `errorType` (README "Runtime API"). */
 export const TIMEOUT_ERROR_TYPE = 'Sandbox.Timedout';
 
 /**
@@ -199,7 +199,10 @@ export const LAMBDA_RUNTIMES = [
   'ruby4.0',
 ] as const;
 
-/** IAM role ARNs as CreateFunction's Role must match them: the service model's RoleArn pattern, as AWS prints it (README "Names"). */
+/**
+ * IAM role ARNs as CreateFunction's Role must match them: the service model's RoleArn pattern, as AWS prints it
+ * (README "Roles").
+ */
 export const ROLE_ARN_MODEL_PATTERN = 'arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+';
 
 /**
@@ -251,9 +254,10 @@ export const LOG_STREAM_VARIABLE = 'AWS_LAMBDA_LOG_STREAM_NAME';
 
 /**
  * The call that retires a function's execution environments: once an UpdateFunctionConfiguration has completed
- * (LastUpdateStatus `Successful`), invocations run with the new configuration (README "Invoke API"). Environment
- * variables are fixed for an environment's life, so changing one has later invocations served by new environments:
- * the old ones, and any work frozen in them, are not used again. A user can do the same on any function.
+ * (LastUpdateStatus `Successful`), invocations run with the new configuration (README "Execution environments").
+ * Environment variables are fixed for an environment's life, so changing one has later invocations served by new
+ * environments: the old ones, and any work frozen in them, are not used again (the project's reading, not confirmed on
+ * AWS). A user can do the same on any function.
  */
 export const ENVIRONMENT_RECLAIM_CALL = 'UpdateFunctionConfiguration';
 

@@ -484,8 +484,8 @@ export class ExecutionEnvironment {
     if (pending.settled) return;
     const seconds = this.fn.timeoutS.toFixed(2);
     this.log(`${new Date().toISOString()} ${pending.requestId} Task timed out after ${seconds} seconds`);
-    // Lambda's answer to a timed-out invocation (harness/lambda/README.md "Limits"), and the configured timeout as its
-    // Duration.
+    // Lambda's answer to a timed-out invocation (harness/lambda/README.md "Runtime API"), and the configured timeout as
+    // its Duration.
     const answer = JSON.stringify({
       errorType: TIMEOUT_ERROR_TYPE,
       errorMessage: `RequestId: ${pending.requestId} Error: Task timed out after ${seconds} seconds`,

@@ -15,7 +15,7 @@ export interface EnvSpec {
   cpus: number;
   /**
    * CPUs' worth of quota while INIT runs, until the runtime first asks for an event (EnvHandle.endInit): Lambda's
-   * measured boost (README "INIT") or the same share as the handler, per the emulator's --init-cpu.
+   * measured boost (harness/lambda/README.md "INIT") or the same share as the handler, per the emulator's --init-cpu.
    */
   initCpus: number;
   /** The host cores the environment may run on (cores.ts), as many as Lambda would show, from the emulator's cpuset. */

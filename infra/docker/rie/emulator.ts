@@ -32,7 +32,10 @@ import type { RieOptions } from './options.js';
 
 /** Largest invoke request body read (harness/lambda/README.md "Limits"). */
 export const MAX_INVOKE_BODY_BYTES = LIMITS.syncRequestBytes;
-/** Largest response the Runtime API takes from the runtime; larger is refused with 413 (README "Limits"). */
+/**
+ * Largest response the Runtime API takes from the runtime; larger is refused with 413 (harness/lambda/README.md
+ * "Limits").
+ */
 export const MAX_RUNTIME_RESPONSE_BYTES = LIMITS.syncResponseBytes;
 /** Error documents and the like from the runtime. */
 const MAX_RUNTIME_ERROR_BYTES = 1024 * 1024;

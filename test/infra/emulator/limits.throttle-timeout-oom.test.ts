@@ -41,7 +41,7 @@ test('a timeout kills the environment and reports Status: timeout at the configu
   );
   assert.equal(out.FunctionError, 'Unhandled');
   const answer = payloadOf(out.Payload) as { errorType: string; errorMessage: string };
-  // Lambda's answer: errorType Sandbox.Timedout (harness/lambda/README.md "Limits").
+  // Lambda's answer: errorType Sandbox.Timedout (harness/lambda/README.md "Runtime API").
   assert.equal(answer.errorType, 'Sandbox.Timedout');
   assert.match(answer.errorMessage, /Task timed out after 1\.00 seconds/);
   const tail = decodeTail(out.LogResult);

@@ -5,7 +5,8 @@
  *      memory <= 300 MB.
  *  (b) records: 200,000 records, each with its REPORT line, as the runner writes them. Goal: >= 100,000 records/s.
  * Each analysis is the built CLI in a child process, timed from spawn to exit, its peak RSS reported by the child
- * itself (a preloaded module writes process.resourceUsage().maxRSS when it exits). A baseline revision of the
+ * itself (a preloaded module writes process.resourceUsage() when it exits: maxRSS, and the CPU time of all its threads,
+ * which says how much of the wall time was work and how much was waiting for a busy host's cores). A baseline revision of the
  * analyzer (BENCH_BASELINE, default: the last one that read whole files) is built from git into a temporary directory
  * and runs on the same input, round by round interleaved with this one, so a slow phase of a shared host hits both;
  * medians over BENCH_ROUNDS rounds. Their CSVs are compared byte for byte, and with this revision's non-streaming
@@ -255,6 +256,8 @@ function buildBaseline(root: string): string | null {
 
 interface Measured {
   wallMs: number;
+  /** User and system CPU time of the child, every thread of it. */
+  cpuMs: number;
   peakMb: number;
 }
 
@@ -279,8 +282,12 @@ async function analyzeOnce(
   const [code] = (await once(child, 'close')) as [number | null];
   const wallMs = performance.now() - started;
   if (code !== 0) throw new Error(`${cli} analyze ${runDir} exited ${code}: ${stderr.trim()}`);
-  const maxRssKb = Number(readFileSync(rssFile, 'utf8'));
-  return { wallMs, peakMb: maxRssKb / 1024 };
+  const usage = JSON.parse(readFileSync(rssFile, 'utf8')) as {
+    maxRSS: number;
+    userCPUTime: number;
+    systemCPUTime: number;
+  };
+  return { wallMs, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, peakMb: usage.maxRSS / 1024 };
 }
 
 /** A copy of a run directory (the jsonl hard-linked) for one analyzer, so each writes its own CSVs. */
@@ -318,7 +325,7 @@ try {
   const preload = path.join(root, 'report-rss.mjs');
   writeFileSync(
     preload,
-    "import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));\n",
+    "import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(process.env.BENCH_RSS_FILE, JSON.stringify(process.resourceUsage())));\n",
   );
   const analyzers = [
     ...(baselineCli ? [{ name: `baseline ${BASELINE.slice(0, 7)}`, cli: baselineCli }] : []),
@@ -358,11 +365,16 @@ try {
         samples[i]?.push(await analyzeOnce(a.cli, dir, scenario.args, rssFile, preload));
       }
     }
-    console.log(`\n${scenario.name} (median of ${ROUNDS} rounds)`);
-    console.log(`| analyzer | wall s | ${scenario.unit} | peak MB |`);
-    console.log('|---|---:|---:|---:|');
+    const load = os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
+    console.log(`\n${scenario.name} (median of ${ROUNDS} rounds; load average after them ${load})`);
+    console.log(`| analyzer | wall s | CPU s (all threads) | ${scenario.unit} | peak MB |`);
+    console.log('|---|---:|---:|---:|---:|');
     const medians = samples.map((s) => ({
       wallMs: median(s.map((m) => m.wallMs)) ?? Number.NaN,
+      cpuMs: median(s.map((m) => m.cpuMs)) ?? Number.NaN,
       peakMb: median(s.map((m) => m.peakMb)) ?? Number.NaN,
     }));
     analyzers.forEach((a, i) => {
@@ -370,7 +382,7 @@ try {
       if (m === undefined) return;
       const rate = scenario.count / (m.wallMs / 1000);
       console.log(
-        `| ${a.name} | ${(m.wallMs / 1000).toFixed(2)} | ${Math.round(rate).toLocaleString('en-US')} | ${m.peakMb.toFixed(0)} |`,
+        `| ${a.name} | ${(m.wallMs / 1000).toFixed(2)} | ${(m.cpuMs / 1000).toFixed(2)} | ${Math.round(rate).toLocaleString('en-US')} | ${m.peakMb.toFixed(0)} |`,
       );
     });
     const current = medians[medians.length - 1];

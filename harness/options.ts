@@ -33,6 +33,7 @@ import {
   MB_PER_VCPU,
   MEMORY_MB,
   memoryForVcpus,
+  ROLE_ARN_MODEL_PATTERN,
   TIMEOUT_S,
 } from './lambda/platform.js';
 import { readConfigFile } from './options/config-file.js';
@@ -646,7 +647,7 @@ export function defaultSweepOptions(): SweepOptions {
 // ---------- who runs it and which run: --role (deploy, run, bench) and --resume (run, bench) ----------
 
 /** Lambda's own pattern for a function's Role (CreateFunction, harness/lambda/README.md "Roles"). */
-export const ROLE_ARN_PATTERN = /^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/;
+export const ROLE_ARN_PATTERN = new RegExp(`^${ROLE_ARN_MODEL_PATTERN}$`);
 
 export interface RunControlOptions {
   role: string | null;

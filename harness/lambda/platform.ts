@@ -129,6 +129,8 @@ export const LIMITS = {
   asyncRequestBytes: 1024 * 1024,
   /** Deployment package uploaded directly (zipped). */
   zippedCodeBytes: 50 * 1024 * 1024,
+  /** A CreateFunction or UpdateFunctionCode request: a 50 MB package, base64, in a JSON body. */
+  codeRequestBytes: 69_905_067,
   /** Deployment package once unzipped, layers included. */
   unzippedCodeBytes: 250 * 1024 * 1024,
   /** All environment variables of a function together. */

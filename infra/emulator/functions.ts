@@ -37,11 +37,8 @@ export const ACCOUNT_ID = '000000000000';
 // How long a create or update stays Pending / InProgress: long enough for a waiter to see it, short for a sweep.
 const TRANSITION_MS = 150;
 
-/**
- * A deployment package of 50 MB, base64 in a JSON body: AWS refuses a CreateFunction or UpdateFunctionCode request
- * larger than this (harness/lambda/README.md "Limits").
- */
-export const CODE_REQUEST_BYTES = 69_905_067;
+/** AWS refuses a CreateFunction or UpdateFunctionCode request larger than this (harness/lambda/README.md "Limits"). */
+export const CODE_REQUEST_BYTES = LIMITS.codeRequestBytes;
 
 /** What a version fixes: the configuration and code an invocation of it runs with. */
 export interface FunctionConfig {

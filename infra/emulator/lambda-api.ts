@@ -62,7 +62,7 @@ function invokeBodyLimit(req: http.IncomingMessage) {
     };
   }
   const limitBytes = LIMITS.syncRequestBytes;
-  return { limitBytes, tooLarge: () => requestTooLarge('Invoke', limitBytes, 'RequestTooLargeException') };
+  return { limitBytes, tooLarge: () => requestTooLarge('InvokeFunction', limitBytes, 'RequestTooLargeException') };
 }
 
 /** The last 4 KB of the invocation's log, base64 (harness/lambda/README.md "Invoke API"). */

@@ -35,7 +35,7 @@ export interface DockerCallOptions {
 const ENSURE_HINT = `run ${path.relative(process.cwd(), ENSURE_DOCKER_SCRIPT) || ENSURE_DOCKER_SCRIPT} (as root)`;
 
 /** The docker client: `docker` on PATH, or VCPU_BENCH_DOCKER (a path), read at every call. */
-function dockerBinary(): string {
+export function dockerBinary(): string {
   return process.env.VCPU_BENCH_DOCKER || 'docker';
 }
 
@@ -305,6 +305,18 @@ export interface ContainerSpec {
   labels?: Record<string, string>;
   /** 'bridge' (default), 'host', 'none', or a network's name. */
   network?: string;
+  /** The container's address on `network` (a network created with a subnet: createNetwork). */
+  ip?: string;
+  /** tmpfs mounts, e.g. Lambda's /tmp of EphemeralStorage.Size (charged to the container's memory, as any tmpfs). */
+  tmpfs?: Array<{ path: string; sizeMb: number }>;
+  /** A read-only root file system (Lambda's is: only /tmp is writable). */
+  readOnly?: boolean;
+  /** `uid:gid` to run as, instead of the image's user. */
+  user?: string;
+  /** Capabilities to drop, e.g. ['ALL']. */
+  capDrop?: string[];
+  /** No process of the container can gain privileges (setuid binaries, file capabilities). */
+  noNewPrivileges?: boolean;
   /** Publish container ports on the host, bound to one address (loopback unless said otherwise). */
   publish?: Array<{ containerPort: number; hostPort?: number; hostIp?: string }>;
   /** Run docker's init (tini) as PID 1, to reap orphaned processes and forward signals. */
@@ -327,8 +339,7 @@ export function runArgs(spec: ContainerSpec): string[] {
       args.push('--cpus', String(Number(spec.cpus.toFixed(3))));
     } else {
       // The kernel refuses a quota below 1 ms and a period outside 1 ms to 1 s.
-      const quotaUs = Math.max(1000, Math.round(spec.cpus * spec.cpuPeriodUs));
-      args.push('--cpu-period', String(spec.cpuPeriodUs), '--cpu-quota', String(quotaUs));
+      args.push('--cpu-period', String(spec.cpuPeriodUs), '--cpu-quota', String(quotaUs(spec.cpus, spec.cpuPeriodUs)));
     }
   }
   if (spec.cpusetCpus !== undefined) args.push('--cpuset-cpus', spec.cpusetCpus);
@@ -336,6 +347,14 @@ export function runArgs(spec: ContainerSpec): string[] {
     args.push('--memory', `${spec.memoryMb}m`, '--memory-swap', `${spec.memorySwapMb ?? spec.memoryMb}m`);
   }
   if (spec.network !== undefined) args.push('--network', spec.network);
+  if (spec.ip !== undefined) args.push('--ip', spec.ip);
+  for (const mount of spec.tmpfs ?? []) {
+    args.push('--tmpfs', `${mount.path}:rw,size=${mount.sizeMb}m,mode=1777,nosuid,nodev`);
+  }
+  if (spec.readOnly) args.push('--read-only');
+  if (spec.user !== undefined) args.push('--user', spec.user);
+  for (const cap of spec.capDrop ?? []) args.push('--cap-drop', cap);
+  if (spec.noNewPrivileges) args.push('--security-opt', 'no-new-privileges');
   for (const p of spec.publish ?? []) {
     args.push('--publish', `${p.hostIp ?? '127.0.0.1'}:${p.hostPort ?? ''}:${p.containerPort}`);
   }
@@ -491,6 +510,16 @@ export interface ContainerCgroups {
   oomKills(): number;
   /** CPU time the container used, ns. */
   cpuUsageNs(): number | null;
+  /**
+   * Sets the CFS quota to `cpus` CPUs per period of `periodUs` (at least the kernel's 1 ms), behind docker's back:
+   * `docker update` would cost a daemon round trip (the INIT boost ends on the runtime's first request).
+   */
+  setCpuQuota(cpus: number, periodUs: number): void;
+}
+
+/** The kernel refuses a CFS quota below 1 ms. */
+function quotaUs(cpus: number, periodUs: number): number {
+  return Math.max(1000, Math.round(cpus * periodUs));
 }
 
 function write(file: string, value: string): void {
@@ -528,6 +557,7 @@ export function cgroupsOfPid(pid: number): ContainerCgroups {
   if (memoryV1 && existsSync(memoryV1)) {
     const freezerDir = v1Dir('freezer');
     const cpuDir = v1Dir('cpuacct') ?? v1Dir('cpu') ?? memoryV1;
+    const quotaDir = v1Dir('cpu');
     const state = freezerDir ? path.join(freezerDir, 'freezer.state') : null;
     return {
       version: 'v1',
@@ -556,6 +586,12 @@ export function cgroupsOfPid(pid: number): ContainerCgroups {
       cpuUsageNs: () => {
         const v = readProcText(path.join(cpuDir, 'cpuacct.usage'));
         return v === null ? null : Number(v);
+      },
+      setCpuQuota: (cpus, periodUs) => {
+        if (!quotaDir) throw new DockerError('no cpu cgroup for this container');
+        // The period is the one docker set (the same every time); the quota is what changes.
+        write(path.join(quotaDir, 'cpu.cfs_period_us'), String(periodUs));
+        write(path.join(quotaDir, 'cpu.cfs_quota_us'), String(quotaUs(cpus, periodUs)));
       },
     };
   }
@@ -587,5 +623,81 @@ export function cgroupsOfPid(pid: number): ContainerCgroups {
       const usec = /usage_usec (\d+)/.exec(readProcText(path.join(dir, 'cpu.stat')) ?? '')?.[1];
       return usec === undefined ? null : Number(usec) * 1000;
     },
+    setCpuQuota: (cpus, periodUs) => write(path.join(dir, 'cpu.max'), `${quotaUs(cpus, periodUs)} ${periodUs}`),
   };
+}
+
+// ---------- networks ----------
+
+export interface NetworkSpec {
+  name: string;
+  /** CIDR, e.g. 10.213.16.0/20: needed for containers to be given their address (`--ip`). */
+  subnet: string;
+  /** No route out of the network: its containers reach only each other and this host. */
+  internal: boolean;
+  /** Whether its containers may reach each other (docker's enable_icc); the host reaches them either way. */
+  interContainer: boolean;
+  labels?: Record<string, string>;
+}
+
+/** Thrown when the subnet overlaps one this host or docker already uses: the caller tries another. */
+export class SubnetTakenError extends DockerError {
+  override name = 'SubnetTakenError';
+}
+
+/** Creates a bridge network; returns its id. */
+export async function createNetwork(spec: NetworkSpec): Promise<string> {
+  const args = ['network', 'create', '--driver', 'bridge', '--subnet', spec.subnet];
+  if (spec.internal) args.push('--internal');
+  if (!spec.interContainer) args.push('--opt', 'com.docker.network.bridge.enable_icc=false');
+  for (const [key, value] of Object.entries(spec.labels ?? {})) args.push('--label', `${key}=${value}`);
+  args.push(spec.name);
+  const result = await runDocker(args, { timeoutMs: 60_000 });
+  if (result.code === 0) return result.stdout.trim();
+  const why = lastLine(result.stderr) || `exit code ${result.code}`;
+  if (/overlap/i.test(why)) throw new SubnetTakenError(`docker network create: ${why}`);
+  throw new DockerError(`docker network create: ${why}`);
+}
+
+/** Removes a network; no error when it is gone already. */
+export async function removeNetwork(nameOrId: string): Promise<void> {
+  await runDocker(['network', 'rm', nameOrId]);
+}
+
+// ---------- what carries a label ----------
+
+export type DockerObjectKind = 'container' | 'network' | 'image';
+
+export interface Labelled {
+  kind: DockerObjectKind;
+  id: string;
+  labels: Record<string, string>;
+}
+
+const LIST_ARGS: Record<DockerObjectKind, string[]> = {
+  container: ['ps', '--all', '--quiet', '--no-trunc'],
+  network: ['network', 'ls', '--quiet', '--no-trunc'],
+  image: ['image', 'ls', '--quiet', '--no-trunc'],
+};
+const LABELS_FORMAT: Record<DockerObjectKind, string> = {
+  container: '{{.Id}}\t{{json .Config.Labels}}',
+  network: '{{.Id}}\t{{json .Labels}}',
+  image: '{{.Id}}\t{{json .Config.Labels}}',
+};
+
+/** Containers (running or not), networks or images carrying the label `key` (= `value` when given), with their labels. */
+export async function listLabelled(kind: DockerObjectKind, key: string, value?: string): Promise<Labelled[]> {
+  const filter = value === undefined ? `label=${key}` : `label=${key}=${value}`;
+  const ids = [...new Set((await docker([...LIST_ARGS[kind], '--filter', filter])).split('\n').filter(Boolean))];
+  if (ids.length === 0) return [];
+  // Something may go between the listing and the inspection: inspect answers for the rest.
+  const result = await runDocker([kind, 'inspect', '--format', LABELS_FORMAT[kind], ...ids]);
+  const out: Labelled[] = [];
+  for (const line of result.stdout.split('\n')) {
+    const tab = line.indexOf('\t');
+    if (tab < 0) continue;
+    const parsed = JSON.parse(line.slice(tab + 1)) as Record<string, string> | null;
+    out.push({ kind, id: line.slice(0, tab), labels: parsed ?? {} });
+  }
+  return out;
 }

@@ -14,8 +14,10 @@ import type { InitCpuMode } from '../../harness/lambda/platform.js';
 import { ApiError, requestTooLarge, throttled } from './api-error.js';
 import { AsyncInvoker } from './async-invocations.js';
 import { CoreAllocator, formatCpuList } from './cores.js';
+import { DirectEnvironment } from './direct-environment.js';
 import { type EnvFunctionView, ExecutionEnvironment, type InvocationOutcome } from './environment.js';
-import type { Executor } from './executor.js';
+import type { Environment } from './environment-common.js';
+import { type AnyExecutor, type ExecutorInfo, PROCESS_EXECUTOR_INFO } from './executor.js';
 import { type FaultSpec, Faults } from './faults.js';
 import { ACCOUNT_ID, type FunctionRecord, FunctionRegistry, type Resolved } from './functions.js';
 import { readBodyCapped } from './http/body.js';
@@ -48,7 +50,7 @@ export interface EmulatorOptions {
   /** Seconds an idle environment is kept before it is reaped. */
   keepAliveS?: number;
   region?: string;
-  executor?: Executor;
+  executor?: AnyExecutor;
   /**
    * Refuse every request not signed (SigV4) with the access key the emulator makes at start (`accessKey`), as AWS
    * refuses unsigned requests. Without it any local client may call it, with any credentials.
@@ -69,6 +71,8 @@ export interface EmulatorOptions {
 export interface EmulatorStatus {
   endpoint: string;
   executor: string;
+  /** What runs the environments: the executor, and for docker its mode and image. */
+  executorInfo: ExecutorInfo;
   cgroupDetail: string;
   cpuEnforced: boolean;
   hostCores: number;
@@ -99,7 +103,7 @@ export interface EmulatorStatus {
 
 export class Emulator {
   readonly logs: LogStore;
-  readonly executor: Executor;
+  readonly executor: AnyExecutor;
   readonly region: string;
   readonly concurrency: number;
   readonly keepAliveS: number;
@@ -116,7 +120,10 @@ export class Emulator {
   private guard: (req: http.IncomingMessage) => void = () => {
     throw new ApiError(503, 'ServiceException', 'The emulator is not listening yet');
   };
-  private readonly environments = new Set<ExecutionEnvironment>();
+  private readonly environments = new Set<Environment>();
+  /** The Lambda API's listener on the executor's network (EnvironmentNetwork), for environments that cannot reach 127.0.0.1. */
+  private networkServer: http.Server | null = null;
+  private networkEndpoint: string | null = null;
   /** The emulator's own directory (code, environments' private directories), removed when it ends. */
   readonly workDir: string;
   readonly scratchRoot: string;
@@ -167,9 +174,39 @@ export class Emulator {
     const address = this.server.address() as AddressInfo;
     this.endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
     this.guard = requestGuard({ port: address.port, listenHost: host, extraNames: this.allowedHosts });
+    await this.listenOnNetwork();
     this.idleTimer = setInterval(() => this.reap(), 1000);
     this.idleTimer.unref();
     return this.endpoint;
+  }
+
+  /**
+   * A second listener of the Lambda API at the executor's network address, for environments that cannot reach this
+   * host's loopback (containers). It admits connections only from that network (EnvironmentNetwork.admits) and
+   * requests only addressed to it, with the same guard and signature check as the main listener.
+   */
+  private async listenOnNetwork(): Promise<void> {
+    const network = this.executor.network;
+    if (!network) return;
+    const server = http.createServer();
+    this.networkServer = server;
+    server.keepAliveTimeout = 5_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, network.hostAddress, resolve);
+    });
+    const { port } = server.address() as AddressInfo;
+    const guard = requestGuard({ port, listenHost: network.hostAddress, extraNames: [] });
+    server.on('connection', (socket) => {
+      if (!network.admits(socket.remoteAddress)) socket.destroy();
+    });
+    server.on('request', (req, res) => this.onRequest(req, res, guard));
+    this.networkEndpoint = `http://${network.hostAddress}:${port}`;
+  }
+
+  /** The Lambda API as environments reach it (AWS_ENDPOINT_URL_LAMBDA): on the executor's network, or where it listens. */
+  get environmentEndpoint(): string {
+    return this.networkEndpoint ?? this.endpoint;
   }
 
   get cpuEnforced(): boolean {
@@ -180,6 +217,7 @@ export class Emulator {
     return {
       endpoint: this.endpoint,
       executor: this.executor.kind,
+      executorInfo: this.executor.info ?? PROCESS_EXECUTOR_INFO,
       cgroupDetail: this.executor.detail,
       cpuEnforced: this.executor.cpuEnforced,
       hostCores: os.cpus().length,
@@ -215,11 +253,16 @@ export class Emulator {
     await this.asyncInvoker.close();
     await Promise.all([...this.environments].map((e) => e.shutdown()));
     this.environments.clear();
-    await new Promise<void>((resolve) => {
-      if (!this.server) return resolve();
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    await Promise.all(
+      [this.server, this.networkServer].map(
+        (server) =>
+          new Promise<void>((resolve) => {
+            if (!server) return resolve();
+            server.close(() => resolve());
+            server.closeAllConnections();
+          }),
+      ),
+    );
     await this.executor.dispose();
     this.faults.dispose();
     rmSync(this.workDir, { recursive: true, force: true });
@@ -239,7 +282,7 @@ export class Emulator {
   }
 
   /** Whether an environment still runs what its function and version are now. */
-  private isCurrent(env: ExecutionEnvironment): boolean {
+  private isCurrent(env: Environment): boolean {
     try {
       const r = this.registry.resolve(env.fn.name, env.fn.version);
       return env.fn.version !== '$LATEST' || r.fn.generation === env.fn.generation;
@@ -286,10 +329,18 @@ export class Emulator {
     };
   }
 
-  private async acquire(r: Resolved): Promise<ExecutionEnvironment> {
+  /** A new environment of the kind the executor drives: one serving a Runtime API, or one invoked directly (RIE). */
+  private newEnvironment(view: EnvFunctionView): Environment {
+    const executor = this.executor;
+    return executor.protocol === 'direct'
+      ? new DirectEnvironment(view, this, executor)
+      : new ExecutionEnvironment(view, this);
+  }
+
+  private async acquire(r: Resolved): Promise<Environment> {
     const view = this.environmentView(r);
     // Most recently used idle environment of the same function and configuration first: that is what stays warm.
-    let best: ExecutionEnvironment | null = null;
+    let best: Environment | null = null;
     for (const env of this.environments) {
       const same =
         env.fn.name === view.name && env.fn.version === view.version && env.fn.generation === view.generation;
@@ -299,7 +350,7 @@ export class Emulator {
       best.state = 'busy';
       return best;
     }
-    const env = new ExecutionEnvironment(view, this);
+    const env = this.newEnvironment(view);
     env.state = 'busy';
     this.environments.add(env);
     try {
@@ -349,7 +400,7 @@ export class Emulator {
     const injected = this.faults.beforeInvoke(view, !this.hasIdleEnvironment(view), this.logs);
     if (injected) return injected;
     this.busyByFunction.set(fn.name, (this.busyByFunction.get(fn.name) ?? 0) + 1);
-    let env: ExecutionEnvironment | null = null;
+    let env: Environment | null = null;
     try {
       env = await this.acquire(r);
       return await env.invoke(randomUUID(), payload, clientContext);
@@ -376,9 +427,13 @@ export class Emulator {
 
   // ---------- HTTP ----------
 
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  private async handle(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    guard: (req: http.IncomingMessage) => void,
+  ): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://emulator');
-    this.guard(req);
+    guard(req);
     if (isQueryProtocol(req, url)) {
       const body = await readBodyCapped(req, QUERY_BODY_BYTES, () => requestTooLarge('IAM/STS', QUERY_BODY_BYTES));
       if (this.accessKey) await verifySignature(req, body, this.accessKey);
@@ -408,8 +463,12 @@ export class Emulator {
     sendReply(res, await match.route.handle(this.api, { req, url, params: match.params, body }));
   }
 
-  private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
-    this.handle(req, res).catch((error: unknown) => {
+  private onRequest(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    guard: (req: http.IncomingMessage) => void = this.guard,
+  ): void {
+    this.handle(req, res, guard).catch((error: unknown) => {
       // A request refused before its body was read: close the connection rather than read the rest.
       if (!req.readableEnded) res.setHeader('connection', 'close');
       const logsProtocol = typeof req.headers['x-amz-target'] === 'string';

@@ -21,7 +21,6 @@ import {
   startLine,
 } from '../../harness/lambda/log-format.js';
 import {
-  EXECUTION_ENV,
   INIT_BOOST_VCPUS,
   type InitCpuMode,
   LIMITS,
@@ -32,9 +31,18 @@ import {
 } from '../../harness/lambda/platform.js';
 import { billedDurationMs } from '../../harness/lambda/pricing.js';
 import type { CoreAllocator } from './cores.js';
-import type { EnvHandle, Executor } from './executor.js';
+import {
+  type Environment,
+  type EnvironmentState,
+  type InvocationOutcome,
+  lambdaVariables,
+  logStreamName,
+} from './environment-common.js';
+import type { AnyExecutor, EnvHandle } from './executor.js';
 import type { LogStore } from './logs.js';
 import type { Reaper } from './reaper.js';
+
+export type { InvocationOutcome } from './environment-common.js';
 
 export const RUNTIME_VERSION = `nodejs:${process.versions.node.split('.')[0]}.emulated`;
 
@@ -52,20 +60,6 @@ export interface EnvFunctionView {
   /** EphemeralStorage.Size: the environment's /tmp, MB. */
   ephemeralStorageMb: number;
   generation: number;
-}
-
-export interface InvocationOutcome {
-  requestId: string;
-  status: InvocationStatus;
-  /** The response body: the function's result, or its error document. */
-  body: string;
-  functionError: 'Unhandled' | null;
-  errorType: string | null;
-  report: ReportFigures;
-  /** The invocation's log lines, START to REPORT, for `LogType: Tail`. */
-  logLines: string[];
-  /** Peak, while this invocation ran, of the CPU quotas of the running environments summed over the host's cores. */
-  oversubscription: number;
 }
 
 interface Pending {
@@ -88,11 +82,14 @@ interface Pending {
 }
 
 export interface EnvironmentHost {
-  readonly executor: Executor;
+  readonly executor: AnyExecutor;
   readonly logs: LogStore;
   readonly region: string;
-  /** Endpoint of the emulator's Lambda API, for AWS_ENDPOINT_URL_LAMBDA (fan_out invokes itself through it). */
-  readonly endpoint: string;
+  /**
+   * The emulator's Lambda API as environments reach it, for AWS_ENDPOINT_URL_LAMBDA (fan_out invokes itself through
+   * it): where it listens, or its listener on the executor's network (EnvironmentNetwork).
+   */
+  readonly environmentEndpoint: string;
   /** Kills this environment should the emulator die before it can. */
   readonly reaper: Reaper;
   /** Where environments keep their private directories (EnvSpec.scratchDir). */
@@ -110,17 +107,11 @@ export interface EnvironmentHost {
 
 let envCounter = 0;
 
-function logStreamName(version: string): string {
-  const d = new Date();
-  const ymd = `${d.getUTCFullYear()}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${String(d.getUTCDate()).padStart(2, '0')}`;
-  return `${ymd}/[${version}]${randomBytes(16).toString('hex')}`;
-}
-
-export class ExecutionEnvironment {
+export class ExecutionEnvironment implements Environment {
   readonly id: string;
   readonly logGroup: string;
   readonly logStream: string;
-  state: 'init' | 'idle' | 'busy' | 'dead' = 'init';
+  state: EnvironmentState = 'init';
   frozen = false;
   lastUsedAt = Date.now();
   private handle: EnvHandle | null = null;
@@ -190,16 +181,21 @@ export class ExecutionEnvironment {
 
   /** Starts the Runtime API server and the environment's process; init runs until the runtime's first `next`. */
   async start(): Promise<void> {
+    const executor = this.host.executor;
+    if (executor.protocol === 'direct') throw new Error('a direct executor runs DirectEnvironment, not this one');
+    const fn = this.fn;
+    // What the executor readies for this code (a container image) is not the environment's INIT.
+    await executor.prepare?.({ codeDir: fn.codeDir, handler: fn.handler });
     this.server = http.createServer((req, res) => this.onRuntimeRequest(req, res));
     this.server.keepAliveTimeout = 0;
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    const port = (this.server.address() as AddressInfo).port;
-    const fn = this.fn;
+    const listenHost = executor.network?.hostAddress ?? '127.0.0.1';
+    await new Promise<void>((resolve) => this.server?.listen(0, listenHost, resolve));
+    const runtimeApi = `${listenHost}:${(this.server.address() as AddressInfo).port}`;
     if (fn.logFormat === 'JSON') this.log(jsonInitStart(fn.name, RUNTIME_VERSION, fn.memoryMb, fn.version));
     else this.log(initStartLine(RUNTIME_VERSION));
     this.startedAt = performance.now();
     this.assignedCores = this.host.cores.assign(visibleCores(fn.memoryMb));
-    this.handle = this.host.executor.start({
+    this.handle = executor.start({
       id: this.id,
       functionName: fn.name,
       memoryMb: fn.memoryMb,
@@ -207,38 +203,19 @@ export class ExecutionEnvironment {
       cores: this.assignedCores,
       codeDir: fn.codeDir,
       handler: fn.handler,
-      runtimeApi: `127.0.0.1:${port}`,
+      runtimeApi,
       runtimeToken: this.runtimeToken,
       tmpMb: fn.ephemeralStorageMb,
       scratchDir: this.scratchDir,
-      env: {
-        ...fn.environment,
-        PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
-        LANG: 'en_US.UTF-8',
-        TZ: ':UTC',
-        _HANDLER: fn.handler,
-        LAMBDA_TASK_ROOT: fn.codeDir,
-        LAMBDA_RUNTIME_DIR: fn.codeDir,
-        AWS_LAMBDA_RUNTIME_API: `127.0.0.1:${port}`,
-        AWS_EXECUTION_ENV: EXECUTION_ENV,
-        AWS_LAMBDA_FUNCTION_NAME: fn.name,
-        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
-        AWS_LAMBDA_FUNCTION_VERSION: fn.version,
-        AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-        AWS_LAMBDA_LOG_GROUP_NAME: this.logGroup,
-        AWS_LAMBDA_LOG_STREAM_NAME: this.logStream,
-        AWS_LAMBDA_LOG_FORMAT: fn.logFormat,
-        AWS_REGION: this.host.region,
-        AWS_DEFAULT_REGION: this.host.region,
-        // The emulator's key when it requires signatures; otherwise something for the SDK to sign with.
-        AWS_ACCESS_KEY_ID: this.host.accessKey?.accessKeyId ?? 'AKIAVCPUBENCHLOCAL00',
-        AWS_SECRET_ACCESS_KEY: this.host.accessKey?.secretAccessKey ?? 'vcpu-bench-local-emulator-secret',
-        AWS_ENDPOINT_URL_LAMBDA: this.host.endpoint,
-        AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: this.host.endpoint,
-        // The managed runtime's Node is current; the host's may be older than the SDK likes. Keep its warning out of
-        // the function's logs, where it would not appear on Lambda.
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      },
+      env: lambdaVariables({
+        fn,
+        logGroup: this.logGroup,
+        logStream: this.logStream,
+        region: this.host.region,
+        endpoint: this.host.environmentEndpoint,
+        accessKey: this.host.accessKey,
+        runtimeApi,
+      }),
     });
     const pid = this.handle.pid;
     if (pid) this.host.reaper.watchEnvironment(pid, this.handle.cgroupDirs ?? []);
@@ -334,10 +311,16 @@ export class ExecutionEnvironment {
   /** The environment's address and port, for its status line; useless without the runtime's token. */
   get runtimeApi(): string | null {
     const address = this.server?.address();
-    return address && typeof address === 'object' ? `127.0.0.1:${address.port}` : null;
+    return address && typeof address === 'object' ? `${address.address}:${address.port}` : null;
   }
 
+  /**
+   * A request from this environment's runtime: it carries the token, or comes from the address only the runtime can
+   * connect from (EnvHandle.runtimeAddress: a container's own, for runtime clients that cannot send the token).
+   */
   private authorized(req: http.IncomingMessage): boolean {
+    const own = this.handle?.runtimeAddress;
+    if (own && req.socket.remoteAddress === own) return true;
     const token = req.headers['x-vcpu-bench-runtime-token'];
     const given = Buffer.from(typeof token === 'string' ? token : '');
     const expected = Buffer.from(this.runtimeToken);

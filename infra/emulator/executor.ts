@@ -1,37 +1,29 @@
 /**
  * How an execution environment is run: the emulator hands an executor one EnvSpec per environment and gets back a
  * handle to freeze, thaw, kill and measure it. The process executor (process-executor.ts: one OS process per
- * environment, in cgroups and a sandbox) is the one in this folder; other executors (containers) implement the same
- * interface.
+ * environment, in cgroups and a sandbox) is the one in this folder; the docker executor (infra/docker/executor.ts: one
+ * container per environment) implements the same interface.
+ *
+ * Two protocols. A `runtime-api` executor runs a runtime that polls the Runtime API its environment serves
+ * (environment.ts). A `direct` executor runs environments that take invocations themselves, such as the Runtime
+ * Interface Emulator in a container: its handle invokes, and the environment (direct-environment.ts) reads the START,
+ * END and REPORT lines from the environment's own output.
  */
 import type { Readable } from 'node:stream';
 
-export interface EnvSpec {
+/** What every environment gets, whichever protocol drives it. */
+export interface EnvSpecBase {
   /** Unique environment id, also used for cgroup names. */
   id: string;
   functionName: string;
   memoryMb: number;
   /** CPUs' worth of quota for the handler: the memory's vCPU share (harness/lambda/README.md "Memory and CPU"). */
   cpus: number;
-  /**
-   * CPUs' worth of quota while INIT runs, until the runtime first asks for an event (EnvHandle.endInit): Lambda's
-   * measured boost (harness/lambda/README.md "INIT") or the same share as the handler, per the emulator's --init-cpu.
-   */
-  initCpus: number;
   /** The host cores the environment may run on (cores.ts), as many as Lambda would show, from the emulator's cpuset. */
   cores: readonly number[];
   /** Directory holding the function's unzipped code (LAMBDA_TASK_ROOT). */
   codeDir: string;
   handler: string;
-  /** `host:port` of this environment's Runtime API. */
-  runtimeApi: string;
-  /**
-   * The secret the runtime sends with every Runtime API request (header `x-vcpu-bench-runtime-token`); the Runtime API
-   * refuses requests without it, so no other local process can take this environment's events or answer for it. The
-   * executor hands it to the runtime privately (the process executor writes it to the runtime's stdin), never in its
-   * environment variables or arguments, which other processes can read.
-   */
-  runtimeToken: string;
   /** Environment variables: Lambda's reserved ones and the function's own. */
   env: Record<string, string>;
   /** Size of the environment's /tmp, MB (the function's EphemeralStorage.Size). */
@@ -43,9 +35,54 @@ export interface EnvSpec {
   scratchDir: string;
 }
 
+/** A Runtime API environment's spec. */
+export interface EnvSpec extends EnvSpecBase {
+  /**
+   * CPUs' worth of quota while INIT runs, until the runtime first asks for an event (EnvHandle.endInit): Lambda's
+   * measured boost (harness/lambda/README.md "INIT") or the same share as the handler, per the emulator's --init-cpu.
+   */
+  initCpus: number;
+  /** `host:port` of this environment's Runtime API. */
+  runtimeApi: string;
+  /**
+   * The secret the runtime sends with every Runtime API request (header `x-vcpu-bench-runtime-token`); the Runtime API
+   * refuses requests without it, so no other local process can take this environment's events or answer for it. The
+   * executor hands it to the runtime privately (the process executor writes it to the runtime's stdin), never in its
+   * environment variables or arguments, which other processes can read.
+   */
+  runtimeToken: string;
+}
+
 export interface EnvExit {
   code: number | null;
   signal: NodeJS.Signals | null;
+}
+
+/** A direct environment's spec: no Runtime API of the emulator's; the function's timeout is the environment's to keep. */
+export interface DirectEnvSpec extends EnvSpecBase {
+  timeoutS: number;
+}
+
+/**
+ * Where environments reach the emulator when this host's loopback is not theirs (containers): this host's address on
+ * a network only the executor's environments share with it. Their Runtime APIs listen there, and so does a second
+ * listener of the Lambda API (fan-out), which admits only connections from that network.
+ */
+export interface EnvironmentNetwork {
+  readonly hostAddress: string;
+  /** Whether a connection from `address` may use the Lambda API at hostAddress: an environment's, or this host's. */
+  admits(address: string | undefined): boolean;
+}
+
+/** What runs the environments, as the status and every measured row report it. */
+export interface ExecutorInfo {
+  kind: 'process' | 'docker';
+  /** docker only: `runtime-api` (the emulator's Runtime API) or `rie` (the image's Runtime Interface Emulator). */
+  dockerMode: 'runtime-api' | 'rie' | null;
+  /** docker only: the Lambda base image the function images are built on. */
+  image: string | null;
+  /** docker only: whether that image is the project's stand-in for AWS's (infra/docker/standin-image.ts). */
+  imageStandin: boolean | null;
 }
 
 export interface EnvHandle {
@@ -71,15 +108,63 @@ export interface EnvHandle {
   maxMemoryUsedMb(): number | null;
   /** Whether the OOM killer (or V8 running out of its heap) ended the environment. */
   outOfMemory(): boolean;
+  /**
+   * The address the environment's runtime connects from, where the executor guarantees that no other process or
+   * container can connect from it (its own address on the executor's EnvironmentNetwork). The Runtime API then also
+   * takes requests from it without the token, which an image's own runtime client (AWS's) cannot send. Absent or
+   * null: the token only.
+   */
+  readonly runtimeAddress?: string | null;
 }
 
-export interface Executor {
+/** How a direct environment answered one invocation: the HTTP status and body of its invoke endpoint. */
+export interface DirectAnswer {
+  status: number;
+  body: string;
+}
+
+/** A direct environment: no Runtime API, no INIT phase the emulator can see; it takes invocations itself. */
+export interface DirectEnvHandle extends Omit<EnvHandle, 'endInit' | 'runtimeAddress'> {
+  /** One invocation at a time; rejects when the environment cannot be reached or goes away. */
+  invoke(payload: string): Promise<DirectAnswer>;
+}
+
+interface ExecutorBase {
   readonly kind: 'process' | 'docker';
   /** True when the CPU quota, cores and memory limit are applied. */
   readonly cpuEnforced: boolean;
   /** One line for the start-up banner: how environments are isolated, or why they are not. */
   readonly detail: string;
-  start(spec: EnvSpec): EnvHandle;
+  /** What runs the environments; absent means the process executor. */
+  readonly info?: ExecutorInfo;
+  /** Set when environments cannot reach the emulator on this host's loopback. */
+  readonly network?: EnvironmentNetwork | null;
+  /**
+   * Readies what environments of this code need before one starts (the docker executor builds the function's image),
+   * so that INIT does not count it. Called before every environment start; cheap once done.
+   */
+  prepare?(code: { codeDir: string; handler: string }): Promise<void>;
   /** Kills what is left and releases the executor's resources (cgroups, containers). */
   dispose(): Promise<void>;
 }
+
+/** A runtime-api executor: its runtimes poll the Runtime API each environment serves (environment.ts). */
+export interface Executor extends ExecutorBase {
+  readonly protocol?: 'runtime-api';
+  start(spec: EnvSpec): EnvHandle;
+}
+
+export interface DirectExecutor extends ExecutorBase {
+  readonly protocol: 'direct';
+  start(spec: DirectEnvSpec): DirectEnvHandle;
+}
+
+/** Either kind: what the emulator runs its environments with. */
+export type AnyExecutor = Executor | DirectExecutor;
+
+export const PROCESS_EXECUTOR_INFO: ExecutorInfo = {
+  kind: 'process',
+  dockerMode: null,
+  image: null,
+  imageStandin: null,
+};

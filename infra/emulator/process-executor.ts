@@ -32,7 +32,7 @@ function nodeArgs(memoryMb: number): string[] {
 }
 
 /** Sum of the peak resident set of a process and its descendants, from /proc (the fallback without cgroups). */
-function treePeakRssMb(rootPid: number): number | null {
+export function treePeakRssMb(rootPid: number): number | null {
   const children = (pid: number): number[] => {
     try {
       return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);

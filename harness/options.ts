@@ -6,7 +6,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { DOCKER_MODES, type DockerMode, IMAGE_REFERENCE_PATTERN } from '../infra/docker/modes.js';
 import { EMULATOR_DEFAULTS } from '../infra/emulator/emulator.js';
+import { EXECUTOR_KINDS, type ExecutorKind } from '../infra/emulator/executor.js';
 import { FAULT_NAMES, FAULT_RULES, type FaultSpec, NO_FAULTS, parseFaults } from '../infra/emulator/faults.js';
 import {
   ALGORITHMS,
@@ -79,6 +81,12 @@ export interface SweepOptions {
   shuffleSeed: number;
   /** How the local emulator gives INIT its CPU (harness/lambda/README.md "INIT"). */
   initCpu: InitCpuMode;
+  /** How the embedded emulator runs each execution environment: a process, or a container (infra/docker). */
+  executor: ExecutorKind;
+  /** With the docker executor: the emulator's Runtime API, or the image's Runtime Interface Emulator. */
+  dockerMode: DockerMode;
+  /** With the docker executor: the Lambda base image; null for AWS's when present here, else the stand-in. */
+  image: string | null;
   maxCostUsd: number;
   yes: boolean;
 }
@@ -237,6 +245,58 @@ const prefixValue: Parse<string> = (flag, value) => {
 // ---------- the descriptor table ----------
 
 const INIT_CPU_DESCRIPTION = `How the local emulator gives INIT (process start to the runtime's first request) its CPU: boost, about ${INIT_BOOST_VCPUS} vCPUs whatever the memory, as public measurements found on Lambda (harness/lambda/README.md "INIT"), then the memory's share from the first invoke on; or quota, the memory's share throughout. Allowed: ${INIT_CPU_MODES.join(', ')}`;
+
+/** The executor flags, shared by the sweep commands and `emulator` (each table puts them in its own group). */
+export interface ExecutorOptions {
+  executor: ExecutorKind;
+  dockerMode: DockerMode;
+  image: string | null;
+}
+
+function executorSpecs(group: string, where: string): OptionTable<ExecutorOptions> {
+  return [
+    {
+      flag: 'executor',
+      key: 'executor',
+      group,
+      describe: `How ${where} runs each execution environment: process (an OS process on this host's Node, in cgroups that model Lambda's CPU and memory) or docker (a container of the function's image on a Lambda base image, with Lambda's CPU quota, cores and memory as docker limits; needs docker: scripts/docker/ensure-docker.sh, infra/docker/README.md). Recorded in run.json and every row. Allowed: ${EXECUTOR_KINDS.join(', ')}`,
+      defaultDescription: 'process',
+      parse: choice(EXECUTOR_KINDS),
+      fallback: () => 'process',
+    },
+    {
+      flag: 'docker-mode',
+      key: 'dockerMode',
+      group,
+      describe: `With --executor docker: runtime-api (the image's runtime polls the emulator's Runtime API, which measures Duration, Init and Max Memory Used as for processes) or rie (the image's Runtime Interface Emulator takes each invocation and prints the REPORT lines, as a Lambda image run locally does: Init Duration about 0, Max Memory Used = Memory Size). Allowed: ${DOCKER_MODES.join(', ')}`,
+      defaultDescription: 'runtime-api',
+      parse: choice(DOCKER_MODES),
+      fallback: () => 'runtime-api',
+    },
+    {
+      flag: 'image',
+      key: 'image',
+      group,
+      describe:
+        "With --executor docker: the Lambda base image the function images are built on (infra/docker/Dockerfile's BASE_IMAGE), in the local docker; it must keep the AWS base images' entrypoint contract. Allowed: a docker image reference, e.g. public.ecr.aws/lambda/nodejs:22",
+      defaultDescription:
+        "public.ecr.aws/lambda/nodejs:22 when the local docker has it, else the project's stand-in (vcpu-bench/lambda-nodejs-standin:22, built from local parts)",
+      parse: orNone(matching(IMAGE_REFERENCE_PATTERN, 'must be a docker image reference, e.g. repo/name:tag')),
+      fallback: () => null,
+    },
+  ];
+}
+
+/** --docker-mode and --image mean nothing to the process executor: refused rather than silently ignored. */
+function checkExecutorFlags(options: ExecutorOptions, given: Set<string>): void {
+  if (options.executor === 'docker') return;
+  for (const [flag, value] of [
+    ['docker-mode', options.dockerMode],
+    ['image', options.image],
+  ] as const) {
+    if (given.has(flag)) throw new ConfigError(`--${flag} ${value}: only with --executor docker`);
+  }
+}
 
 export const OPTION_GROUPS = {
   where: 'Where to run:',
@@ -476,6 +536,7 @@ export const SWEEP_OPTION_TABLE: OptionTable<SweepOptions> = [
     parse: choice(INIT_CPU_MODES),
     fallback: () => EMULATOR_DEFAULTS.initCpu,
   },
+  ...executorSpecs(OPTION_GROUPS.where, 'the embedded emulator (an emulator at --endpoint-url uses its own)'),
   {
     flag: 'shuffle-seed',
     key: 'shuffleSeed',
@@ -596,6 +657,17 @@ export function resolveSweepOptions(argv: Record<string, unknown>): SweepOptions
     configValue === undefined ? null : nonEmpty('must be the path of a JSON file')('--config', configValue);
   const values = configPath === null ? {} : readConfigFile(configPath, SWEEP_FLAGS);
   const { options, given } = resolveTable(SWEEP_OPTION_TABLE, argv, { values, path: configPath });
+  checkExecutorFlags(options, given);
+  if (options.executor === 'docker' && options.target !== 'local') {
+    throw new ConfigError(
+      `--executor docker: only with --target local (on ${options.target}, Lambda runs the functions)`,
+    );
+  }
+  if (options.executor === 'docker' && options.endpointUrl !== null) {
+    throw new ConfigError(
+      `--executor docker: the emulator at --endpoint-url ${options.endpointUrl} runs its own executor; start it with \`vcpu-bench emulator --executor docker\``,
+    );
+  }
   if (options.minReps > options.maxReps) {
     const note = (flag: string) => (given.has(flag) ? '' : ' (default)');
     throw new ConfigError(
@@ -706,7 +778,7 @@ export function resolveLogsWaitOptions(argv: Record<string, unknown>): LogsWaitO
 
 // ---------- the `emulator` command's options ----------
 
-export interface EmulatorServeOptions {
+export interface EmulatorServeOptions extends ExecutorOptions {
   faultSeed: number;
   faults: FaultSpec;
   port: number;
@@ -816,10 +888,13 @@ export const EMULATOR_OPTION_TABLE: OptionTable<EmulatorServeOptions> = [
     parse: choice(INIT_CPU_MODES),
     fallback: () => EMULATOR_DEFAULTS.initCpu,
   },
+  ...executorSpecs(EMULATOR_GROUP, 'the emulator'),
 ];
 
 export function resolveEmulatorOptions(argv: Record<string, unknown>): EmulatorServeOptions {
-  return resolveTable(EMULATOR_OPTION_TABLE, argv).options;
+  const { options, given } = resolveTable(EMULATOR_OPTION_TABLE, argv);
+  checkExecutorFlags(options, given);
+  return options;
 }
 
 // ---------- the `recommend` command's options ----------

@@ -104,6 +104,7 @@ export async function openSession(options: SweepOptions): Promise<TargetSession>
     endpointUrl: options.endpointUrl,
     maxWorkers: Math.max(...options.workers),
     initCpu: options.initCpu,
+    executor: { executor: options.executor, dockerMode: options.dockerMode, image: options.image },
   });
 }
 
@@ -181,6 +182,7 @@ export function openRunDir(
       emulated: session.emulated,
       cpuEnforced: session.cpuEnforced,
       initCpu: session.initCpu,
+      executor: session.executor,
     },
     host: hostInfo(),
     versions: { harness: harnessVersion(), node: process.version, lambdaRuntime: RUNTIME },

@@ -48,6 +48,10 @@ export const INVOCATION_COLUMNS = [
   'host_oversubscription',
   // Added after the first runs: at the end, so readers that take columns by position keep working.
   'retries',
+  'executor',
+  'docker_mode',
+  'image',
+  'image_standin',
 ] as const;
 
 export type InvocationStatus = InvocationRecord['status'];
@@ -92,6 +96,14 @@ export interface InvocationRow {
   host_oversubscription: number | null;
   /** Throttled attempts retried before this invocation (harness/run/retry.ts); null for records older than the field. */
   retries: number | null;
+  /** Local emulator: what ran the function (process or docker); null on AWS or in runs that did not record it. */
+  executor: 'process' | 'docker' | null;
+  /** The docker executor's mode: runtime-api or rie. */
+  docker_mode: 'runtime-api' | 'rie' | null;
+  /** The docker executor's Lambda base image. */
+  image: string | null;
+  /** Whether that image is the project's stand-in for AWS's (infra/docker/standin-image.ts). */
+  image_standin: boolean | null;
 }
 
 /** Request ids of the fan-out children the response lists (WorkloadResponse.children); null when it lists none. */
@@ -237,5 +249,9 @@ export function toInvocationRow(
     started_at: record.startedAt,
     host_oversubscription: record.hostOversubscription ?? null,
     retries: record.retries,
+    executor: record.executor?.kind ?? null,
+    docker_mode: record.executor?.dockerMode ?? null,
+    image: record.executor?.image ?? null,
+    image_standin: record.executor?.imageStandin ?? null,
   };
 }

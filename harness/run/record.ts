@@ -49,6 +49,11 @@ interface RecordBase {
    * is suspect. Null on AWS.
    */
   hostOversubscription: number | null;
+  /**
+   * Local emulator only: what ran the function (executor, docker mode, base image, whether that image is the project's
+   * stand-in for AWS's). Null on AWS; absent in runs made before it was recorded.
+   */
+  executor?: RecordExecutor | null;
   /** Wall time the client saw for the Invoke call, its throttling retries and their back-off included. */
   clientMs: number;
   startedAt: string;
@@ -59,6 +64,13 @@ interface RecordBase {
    * written before the field existed (the SDK then retried silently).
    */
   retries: number | null;
+}
+
+export interface RecordExecutor {
+  kind: 'process' | 'docker';
+  dockerMode: 'runtime-api' | 'rie' | null;
+  image: string | null;
+  imageStandin: boolean | null;
 }
 
 export interface OkRecord extends RecordBase {
@@ -135,6 +147,25 @@ const FAILED_FIELDS: Array<[string, Check, string]> = [
   ['errorMessage', isString, 'a string'],
 ];
 
+const EXECUTOR_FIELDS: Array<[string, Check, string]> = [
+  ['kind', oneOf(['process', 'docker']), 'process or docker'],
+  ['dockerMode', (v) => v === null || isOneOf(['runtime-api', 'rie'], v), 'runtime-api, rie or null'],
+  ['image', isStringOrNull, 'a string or null'],
+  ['imageStandin', (v) => v === null || typeof v === 'boolean', 'true, false or null'],
+];
+
+/** Why a record's optional `executor` does not fit, or null when it is absent, null or well formed. */
+function executorProblem(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  if (!isRecord(value)) return `executor must be an object or null, got ${JSON.stringify(value)}`;
+  for (const [field, check, expected] of EXECUTOR_FIELDS) {
+    if (!check(value[field])) {
+      return `executor.${field} must be ${expected}, got ${JSON.stringify(value[field]) ?? 'nothing'}`;
+    }
+  }
+  return null;
+}
+
 /** Why `value` is not an InvocationRecord (the first field that does not fit), or null when it is one. */
 export function invocationRecordProblem(value: unknown): string | null {
   if (!isRecord(value)) return 'not a JSON object';
@@ -142,7 +173,7 @@ export function invocationRecordProblem(value: unknown): string | null {
   for (const [field, check, expected] of fields) {
     if (!check(value[field])) return `${field} must be ${expected}, got ${JSON.stringify(value[field]) ?? 'nothing'}`;
   }
-  return null;
+  return executorProblem(value.executor);
 }
 
 export function isInvocationRecord(value: unknown): value is InvocationRecord {

@@ -5,6 +5,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { ExecutorInfo } from '../../infra/emulator/executor.js';
 import { errorReason, isNotFound, writeFileAtomicSync } from '../../lib/fs.js';
 import { isRecord } from '../../lib/guards.js';
 import type { SkippedFunction } from '../deploy/deploy.js';
@@ -27,6 +28,11 @@ export interface RunManifest {
     cpuEnforced: boolean;
     /** How the emulator gave INIT its CPU (boost or quota); null on AWS. Missing in runs made before it was recorded. */
     initCpu?: string | null;
+    /**
+     * What ran the functions on the emulator: executor, docker mode, base image and whether it is the stand-in; null
+     * on AWS. Missing in runs made before it was recorded.
+     */
+    executor?: ExecutorInfo | null;
   };
   host: {
     hostname: string;

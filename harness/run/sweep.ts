@@ -213,6 +213,7 @@ class Invoker {
       target: session.kind,
       emulated: session.emulated,
       cpuEnforced: session.cpuEnforced,
+      executor: session.executor,
       arch: cell.arch,
       functionName: cell.functionName,
       memoryMb: cell.memoryMb,

@@ -7,11 +7,15 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { STSClient } from '@aws-sdk/client-sts';
+import { DockerError } from '../../infra/docker/docker.js';
+import { createDockerExecutor } from '../../infra/docker/executor.js';
+import { DOCKER_MODES } from '../../infra/docker/modes.js';
 import { type Emulator, startEmulator } from '../../infra/emulator/emulator.js';
+import { type AnyExecutor, EXECUTOR_KINDS, type ExecutorInfo } from '../../infra/emulator/executor.js';
 import { isOneOf, isRecord } from '../../lib/guards.js';
-import { TargetError } from '../errors.js';
+import { ConfigError, TargetError } from '../errors.js';
 import { INIT_CPU_MODES, type InitCpuMode } from '../lambda/platform.js';
-import type { Target, TargetOptions } from '../options.js';
+import type { ExecutorOptions, Target, TargetOptions } from '../options.js';
 
 // The emulator's environments run on the host's Node; the SDK's warning about it is noise in a benchmark's output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -21,6 +25,8 @@ export interface SessionOptions extends TargetOptions {
   maxWorkers?: number;
   /** INIT's CPU on an embedded emulator (an emulator at --endpoint-url uses its own). */
   initCpu?: InitCpuMode;
+  /** How an embedded emulator runs environments (an emulator at --endpoint-url uses its own); process by default. */
+  executor?: ExecutorOptions;
 }
 
 export interface TargetSession {
@@ -44,6 +50,8 @@ export interface TargetSession {
   readonly cpuEnforced: boolean;
   /** How the emulator gives INIT its CPU (harness/lambda/README.md "INIT"); null on AWS or when unknown. */
   readonly initCpu: InitCpuMode | null;
+  /** What runs the functions on the emulator (executor, docker mode, image); null on AWS or when unknown. */
+  readonly executor: ExecutorInfo | null;
   /** The embedded emulator, when this session started one. */
   readonly emulator: Emulator | null;
   /** One line: what this target is, for run.json and the terminal. */
@@ -89,6 +97,19 @@ interface RemoteStatus {
   cpuEnforced: boolean;
   cgroupDetail: string;
   initCpu: InitCpuMode | null;
+  executor: ExecutorInfo | null;
+}
+
+/** An emulator's `executorInfo`, checked field by field; null when it says none or something else. */
+function executorInfoOf(value: unknown): ExecutorInfo | null {
+  if (!isRecord(value) || !isOneOf(EXECUTOR_KINDS, value.kind)) return null;
+  const orNull = <T>(v: unknown, ok: (v: unknown) => v is T): T | null => (ok(v) ? v : null);
+  return {
+    kind: value.kind,
+    dockerMode: orNull(value.dockerMode, (v): v is ExecutorInfo['dockerMode'] => isOneOf(DOCKER_MODES, v)),
+    image: orNull(value.image, (v): v is string => typeof v === 'string'),
+    imageStandin: orNull(value.imageStandin, (v): v is boolean => typeof v === 'boolean'),
+  };
 }
 
 /** What a vcpu-bench emulator at `endpoint` says of itself, checked; null when none answers there. */
@@ -106,7 +127,26 @@ async function remoteEmulatorStatus(endpoint: string): Promise<RemoteStatus | nu
     cpuEnforced: body.cpuEnforced === true,
     cgroupDetail: typeof body.cgroupDetail === 'string' ? body.cgroupDetail : '',
     initCpu: isOneOf(INIT_CPU_MODES, body.initCpu) ? body.initCpu : null,
+    executor: executorInfoOf(body.executorInfo),
   };
+}
+
+/**
+ * The executor an emulator runs: the process executor (undefined: the emulator makes it), or a docker one. Docker
+ * missing, its daemon down or no such --image is the user's to fix: a ConfigError naming the fix (exit 2).
+ */
+export async function executorFor(
+  options: ExecutorOptions | undefined,
+  log?: (line: string) => void,
+): Promise<AnyExecutor | undefined> {
+  if (options?.executor !== 'docker') return undefined;
+  try {
+    return await createDockerExecutor({ mode: options.dockerMode, image: options.image, log });
+  } catch (error) {
+    if (!(error instanceof DockerError)) throw error;
+    const message = error.message.startsWith('--image') ? error.message : `--executor docker: ${error.message}`;
+    throw new ConfigError(message, { cause: error });
+  }
 }
 
 /** What the emulator adds to an Invoke response (its `x-vcpu-bench-*` headers), read by invokeOnce. */
@@ -164,6 +204,7 @@ async function openAws(o: SessionOptions): Promise<TargetSession> {
     // Other emulators (LocalStack, moto) apply no CPU limit (harness/lambda/README.md "Other local emulators").
     cpuEnforced: foreign ? status?.cpuEnforced === true : true,
     initCpu: status?.initCpu ?? null,
+    executor: status?.executor ?? null,
     emulator: null,
     description,
     close: async () => destroyClients(clients),
@@ -177,6 +218,7 @@ async function openLocal(o: SessionOptions): Promise<TargetSession> {
   let cpuEnforced: boolean;
   let detail: string;
   let initCpu: InitCpuMode | null;
+  let executor: ExecutorInfo | null;
   if (endpoint) {
     const status = await remoteEmulatorStatus(endpoint);
     if (!status) {
@@ -187,18 +229,27 @@ async function openLocal(o: SessionOptions): Promise<TargetSession> {
     cpuEnforced = status.cpuEnforced;
     detail = status.cgroupDetail;
     initCpu = status.initCpu;
+    executor = status.executor;
   } else {
-    emulator = await startEmulator({
-      region: o.region,
-      concurrency: Math.max(10, (o.maxWorkers ?? 1) + 2),
-      // A sweep comes back to each function after other cells ran: keep its environments warm for the whole run.
-      keepAliveS: 3600,
-      ...(o.initCpu ? { initCpu: o.initCpu } : {}),
-    });
+    const chosen = await executorFor(o.executor);
+    try {
+      emulator = await startEmulator({
+        ...(chosen ? { executor: chosen } : {}),
+        region: o.region,
+        concurrency: Math.max(10, (o.maxWorkers ?? 1) + 2),
+        // A sweep comes back to each function after other cells ran: keep its environments warm for the whole run.
+        keepAliveS: 3600,
+        ...(o.initCpu ? { initCpu: o.initCpu } : {}),
+      });
+    } catch (error) {
+      await chosen?.dispose();
+      throw error;
+    }
     endpoint = emulator.endpoint;
     cpuEnforced = emulator.executor.cpuEnforced;
     detail = emulator.executor.detail;
     initCpu = emulator.initCpu;
+    executor = emulator.status().executorInfo;
   }
   const clients = clientsOf({
     region: o.region,
@@ -216,6 +267,7 @@ async function openLocal(o: SessionOptions): Promise<TargetSession> {
     emulated: true,
     cpuEnforced,
     initCpu,
+    executor,
     emulator,
     description: `local emulator ${where}: ${detail}${cpuEnforced ? '' : ' - CPU NOT ENFORCED, results are unthrottled'}`,
     close: async () => {

@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { cgroupDir, cgroupMounts, readProcText } from '../../workloads/cgroup-paths.js';
+import { IMAGE_REFERENCE_PATTERN } from './modes.js';
 import { ENSURE_DOCKER_SCRIPT, FUNCTION_DOCKERFILE } from './paths.js';
 
 /** What a user must act on: the message is one line and names the fix. */
@@ -226,7 +227,7 @@ export async function imageInfo(image: string): Promise<ImageInfo | null> {
 
 /** The image a user named (`--image`), or a one-line DockerError naming it and the fix. */
 export async function requireImage(image: string, flag = '--image'): Promise<ImageInfo> {
-  if (!/^[a-z0-9][\w.\-/:@]*$/i.test(image)) {
+  if (!IMAGE_REFERENCE_PATTERN.test(image)) {
     throw new DockerError(`${flag} ${image}: not a docker image reference (e.g. repo/name:tag)`);
   }
   const info = await imageInfo(image);

@@ -43,13 +43,13 @@ import {
   requireImage,
   runDocker,
 } from './docker.js';
+import type { DockerMode } from './modes.js';
 import { PrivateNetwork } from './network.js';
 import { LABEL_EMULATOR, newOwner, type Owner, removeDeadOwners } from './owner.js';
 import { AWS_NODEJS_BASE_IMAGE, ensureStandinImage, LABEL_STANDIN, STANDIN_TAG } from './standin-image.js';
 import { Watchdog } from './watchdog.js';
 
-export const DOCKER_MODES = ['runtime-api', 'rie'] as const;
-export type DockerMode = (typeof DOCKER_MODES)[number];
+export { DOCKER_MODES, type DockerMode } from './modes.js';
 
 /** Where RIE serves invocations inside the container (its default: 0.0.0.0:8080). */
 const RIE_PORT = 8080;

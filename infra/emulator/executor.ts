@@ -74,9 +74,13 @@ export interface EnvironmentNetwork {
   admits(address: string | undefined): boolean;
 }
 
+/** How the emulator runs execution environments: OS processes (process-executor.ts) or containers (infra/docker). */
+export const EXECUTOR_KINDS = ['process', 'docker'] as const;
+export type ExecutorKind = (typeof EXECUTOR_KINDS)[number];
+
 /** What runs the environments, as the status and every measured row report it. */
 export interface ExecutorInfo {
-  kind: 'process' | 'docker';
+  kind: ExecutorKind;
   /** docker only: `runtime-api` (the emulator's Runtime API) or `rie` (the image's Runtime Interface Emulator). */
   dockerMode: 'runtime-api' | 'rie' | null;
   /** docker only: the Lambda base image the function images are built on. */
@@ -130,7 +134,7 @@ export interface DirectEnvHandle extends Omit<EnvHandle, 'endInit' | 'runtimeAdd
 }
 
 interface ExecutorBase {
-  readonly kind: 'process' | 'docker';
+  readonly kind: ExecutorKind;
   /** True when the CPU quota, cores and memory limit are applied. */
   readonly cpuEnforced: boolean;
   /** One line for the start-up banner: how environments are isolated, or why they are not. */

@@ -210,6 +210,10 @@ export function invocationRow(overrides: Partial<InvocationRow> = {}): Invocatio
     started_at: '2026-01-02T03:04:05.000Z',
     host_oversubscription: null,
     retries: 0,
+    executor: null,
+    docker_mode: null,
+    image: null,
+    image_standin: null,
     ...overrides,
   };
   const reason: NotWarmReason | null = row.warmup

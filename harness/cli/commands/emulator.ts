@@ -9,6 +9,7 @@ import { errnoCode } from '../../../lib/fs.js';
 import { EmulatorError } from '../../errors.js';
 import { MB_PER_VCPU } from '../../lambda/platform.js';
 import { EMULATOR_OPTION_TABLE, resolveEmulatorOptions } from '../../options.js';
+import { executorFor } from '../../target/target.js';
 import { yargsOptions } from '../common-options.js';
 
 const builder = (y: Argv<object>) =>
@@ -69,9 +70,17 @@ export const emulatorCommand: CommandModule<object, EmulatorArgs> = {
   describe: 'Run the local Lambda emulator as a server (Lambda + CloudWatch Logs APIs) until Ctrl-C',
   builder,
   handler: async (argv) => {
-    const { port, host, concurrency, keepAliveS, requireAuth, initCpu, faults } = resolveEmulatorOptions(argv);
-
-    const emulator = new Emulator({ concurrency, keepAliveS, requireAuth, initCpu, faults });
+    const options = resolveEmulatorOptions(argv);
+    const { port, host, concurrency, keepAliveS, requireAuth, initCpu, faults } = options;
+    const executor = await executorFor(options, (line) => process.stderr.write(`${line}\n`));
+    const emulator = new Emulator({
+      concurrency,
+      keepAliveS,
+      requireAuth,
+      initCpu,
+      faults,
+      ...(executor ? { executor } : {}),
+    });
     // Listening for signals before the server listens: a signal during start-up still closes it properly.
     const stop = untilSignal();
     try {
@@ -82,7 +91,9 @@ export const emulatorCommand: CommandModule<object, EmulatorArgs> = {
       }
       const status = emulator.status();
       const lines = [`vcpu-bench emulator listening on ${emulator.endpoint}`];
-      if (status.cpuEnforced) {
+      if (status.executorInfo.kind === 'docker') {
+        lines.push(`executor: ${status.cgroupDetail}`);
+      } else if (status.cpuEnforced) {
         lines.push(`cgroups: ${status.cgroupDetail}; CPU enforced: each environment gets memory/${MB_PER_VCPU} vCPUs`);
       } else {
         // The CPU share is what this project measures (harness/lambda/README.md "Memory and CPU"): without it, say so.

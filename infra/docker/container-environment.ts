@@ -125,19 +125,24 @@ export class ContainerEnvironment {
     this.options.track(removeContainer(this.name));
   }
 
-  /** The larger of the memory cgroup's peak and the process tree's peak RSS (the cgroup misses shared file pages). */
+  /**
+   * The larger of the memory cgroup's peak and the process tree's peak RSS (the cgroup misses file pages another
+   * container touched first), as far as known: a container's cgroups go with it, so after its end this is the last
+   * figure read, or the memory limit itself when the OOM killer ended it (it fires at the limit).
+   */
   maxMemoryUsedMb(): number | null {
     if (!this.gone && this.initPid) {
       this.peakSampledMb = Math.max(this.peakSampledMb, treePeakRssMb(this.initPid) ?? 0);
     }
-    let cgroupMb = 0;
     try {
       const bytes = this.groups?.peakMemoryBytes();
-      if (bytes !== null && bytes !== undefined) cgroupMb = Math.round(bytes / MB);
+      if (bytes !== null && bytes !== undefined)
+        this.peakSampledMb = Math.max(this.peakSampledMb, Math.round(bytes / MB));
     } catch {
       // the container is gone
     }
-    return Math.max(cgroupMb, this.peakSampledMb) || null;
+    if (this.oomAtExit && this.options.spec.memoryMb !== undefined) return this.options.spec.memoryMb;
+    return this.peakSampledMb || null;
   }
 
   /** Whether the OOM killer acted in the container (while it runs: its memory cgroup; after: docker's verdict). */

@@ -55,6 +55,9 @@ test('with no flags every option takes its documented default', () => {
     maxRetries: 8,
     timeoutS: 300,
     initCpu: 'boost',
+    executor: 'process',
+    dockerMode: 'runtime-api',
+    image: null,
     maxCostUsd: 1,
     yes: false,
   });
@@ -135,11 +138,13 @@ test('flags on the command line win over the config, key by key', () => {
 });
 
 test('every sweep flag is a config key, and a config can set every option', () => {
+  // The local target without --endpoint-url: the one place every flag applies (--executor docker is the embedded
+  // emulator's).
   const everything = {
-    target: 'aws',
+    target: 'local',
     region: 'eu-west-1',
     profile: 'bench',
-    'endpoint-url': 'http://localhost:4566',
+    'endpoint-url': null,
     memory: [512],
     arch: ['arm64'],
     modes: ['fan_out'],
@@ -159,16 +164,19 @@ test('every sweep flag is a config key, and a config can set every option', () =
     'max-retries': 3,
     timeout: 60,
     'init-cpu': 'quota',
+    executor: 'docker',
+    'docker-mode': 'rie',
+    image: 'public.ecr.aws/lambda/nodejs:22',
     'shuffle-seed': 7,
     'max-cost-usd': 0.5,
     yes: true,
   };
   assert.deepEqual(Object.keys(everything).sort(), [...SWEEP_FLAGS].sort());
   assert.deepEqual(resolveSweepOptions({ config: configFile('all.json', JSON.stringify(everything)) }), {
-    target: 'aws',
+    target: 'local',
     region: 'eu-west-1',
     profile: 'bench',
-    endpointUrl: 'http://localhost:4566',
+    endpointUrl: null,
     memoryMb: [512],
     arch: ['arm64'],
     modes: ['fan_out'],
@@ -188,6 +196,9 @@ test('every sweep flag is a config key, and a config can set every option', () =
     maxRetries: 3,
     timeoutS: 60,
     initCpu: 'quota',
+    executor: 'docker',
+    dockerMode: 'rie',
+    image: 'public.ecr.aws/lambda/nodejs:22',
     shuffleSeed: 7,
     maxCostUsd: 0.5,
     yes: true,

@@ -60,6 +60,10 @@ test('a row has exactly the documented columns, in order', () => {
       'started_at',
       'host_oversubscription',
       'retries',
+      'executor',
+      'docker_mode',
+      'image',
+      'image_standin',
     ],
   );
 });

@@ -284,3 +284,20 @@ export const RESERVED_ENVIRONMENT_KEYS = [
   'LAMBDA_TASK_ROOT',
   'LAMBDA_RUNTIME_DIR',
 ] as const;
+
+/**
+ * An execution environment's one writable directory, of EphemeralStorage.Size: each environment has "a writeable /tmp
+ * directory" beside its function's code and runtime, which are read-only (README "Runtime"). The docker executor
+ * mounts a container's root read-only and this as a tmpfs of that size.
+ */
+export const WRITABLE_DIR = '/tmp';
+
+/**
+ * The Runtime Interface Emulator's invoke endpoint inside its container (README "The Runtime Interface Emulator"):
+ * 0.0.0.0:8080, one path. It answers a function's own error with HTTP 200 and the runtime's error document, and no
+ * `X-Amz-Function-Error` header (its handlers.go writes the runtime's answer with the runtime's status).
+ */
+export const RIE_INVOKE = { port: 8080, path: '/2015-03-31/functions/function/invocations' } as const;
+
+/** Where RIE reads the function timeout it keeps: whole seconds, default 300 (README "The Runtime Interface Emulator"). */
+export const RIE_TIMEOUT_VARIABLE = 'AWS_LAMBDA_FUNCTION_TIMEOUT';

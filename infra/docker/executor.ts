@@ -17,7 +17,13 @@
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
-import { CPU_PERIOD_US, LIMITS } from '../../harness/lambda/platform.js';
+import {
+  CPU_PERIOD_US,
+  LIMITS,
+  RIE_INVOKE,
+  RIE_TIMEOUT_VARIABLE,
+  WRITABLE_DIR,
+} from '../../harness/lambda/platform.js';
 import { formatCpuList } from '../emulator/cores.js';
 import type {
   DirectAnswer,
@@ -51,9 +57,6 @@ import { Watchdog } from './watchdog.js';
 
 export { DOCKER_MODES, type DockerMode } from './modes.js';
 
-/** Where RIE serves invocations inside the container (its default: 0.0.0.0:8080). */
-const RIE_PORT = 8080;
-const RIE_INVOKE_PATH = '/2015-03-31/functions/function/invocations';
 /** How long a starting container has to begin listening for its first invocation. */
 const RIE_START_TIMEOUT_MS = 30_000;
 
@@ -98,8 +101,8 @@ function postInvocation(agent: http.Agent, host: string, payload: string): Promi
     const req = http.request(
       {
         host,
-        port: RIE_PORT,
-        path: RIE_INVOKE_PATH,
+        port: RIE_INVOKE.port,
+        path: RIE_INVOKE.path,
         method: 'POST',
         agent,
         headers: { 'content-type': 'application/json', 'content-length': body.length },
@@ -146,7 +149,7 @@ abstract class DockerExecutorBase {
   readonly mode: DockerMode;
   readonly network: PrivateNetwork;
   readonly detail: string;
-  private readonly base: BaseImage;
+  protected readonly base: BaseImage;
   private readonly owner: Owner;
   private readonly watchdog: Watchdog;
 
@@ -218,7 +221,7 @@ abstract class DockerExecutorBase {
       memoryMb: spec.memoryMb,
       network: this.network.name,
       ip,
-      tmpfs: [{ path: '/tmp', sizeMb: spec.tmpMb }],
+      tmpfs: [{ path: WRITABLE_DIR, sizeMb: spec.tmpMb }],
       readOnly: true,
       user: `${SANDBOX_UID}:${SANDBOX_GID}`,
       capDrop: ['ALL'],
@@ -245,7 +248,7 @@ abstract class DockerExecutorBase {
   protected handleOf<T extends object>(
     c: ContainerEnvironment,
     extra: T,
-  ): Omit<EnvHandle, 'endInit' | 'runtimeAddress'> & T {
+  ): Omit<EnvHandle, 'endInit' | 'runtimeAddress' | 'marksOutputEnd'> & T {
     return {
       ...extra,
       get pid() {
@@ -290,6 +293,8 @@ export class DockerRuntimeApiExecutor extends DockerExecutorBase implements Exec
     const { c, ip } = this.launch(spec, spec.initCpus, spec.env);
     return this.handleOf(c, {
       runtimeAddress: ip,
+      // The stand-in (and any image built on it) runs the project's runtime client, which marks its output's end.
+      marksOutputEnd: this.base.standin,
       endInit: () => {
         if (c.cpuQuota !== spec.cpus) c.setCpus(spec.cpus, CPU_PERIOD_US);
       },
@@ -303,7 +308,7 @@ export class DockerRieExecutor extends DockerExecutorBase implements DirectExecu
 
   /** RIE mode: the container's entrypoint runs RIE, invoked at the container's address, one invocation at a time. */
   start(spec: DirectEnvSpec): DirectEnvHandle {
-    const env = { ...spec.env, AWS_LAMBDA_FUNCTION_TIMEOUT: String(spec.timeoutS) };
+    const env = { ...spec.env, [RIE_TIMEOUT_VARIABLE]: String(spec.timeoutS) };
     const { c, ip } = this.launch(spec, spec.cpus, env);
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     let exited = false;

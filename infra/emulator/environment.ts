@@ -421,7 +421,8 @@ export class ExecutionEnvironment implements Environment {
       pending.onOutputEnd = null;
       settle();
     };
-    const fallback = setTimeout(finish, OUTPUT_WAIT_MS);
+    // A runtime that writes no marks (EnvHandle.marksOutputEnd) is not waited for.
+    const fallback = setTimeout(finish, this.handle?.marksOutputEnd === false ? 0 : OUTPUT_WAIT_MS);
     pending.onOutputEnd = () => {
       if (pending.outputEnded.size === 2) finish();
     };

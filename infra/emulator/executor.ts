@@ -119,6 +119,12 @@ export interface EnvHandle {
    * null: the token only.
    */
   readonly runtimeAddress?: string | null;
+  /**
+   * Whether the runtime marks the end of each invocation's output (the project's runtime client does:
+   * runtime/bootstrap.ts flushOutput). False for a runtime client that writes no marks (AWS's, in its base image): the
+   * environment then settles an invocation without waiting for them. Absent: true.
+   */
+  readonly marksOutputEnd?: boolean;
 }
 
 /** How a direct environment answered one invocation: the HTTP status and body of its invoke endpoint. */
@@ -128,7 +134,7 @@ export interface DirectAnswer {
 }
 
 /** A direct environment: no Runtime API, no INIT phase the emulator can see; it takes invocations itself. */
-export interface DirectEnvHandle extends Omit<EnvHandle, 'endInit' | 'runtimeAddress'> {
+export interface DirectEnvHandle extends Omit<EnvHandle, 'endInit' | 'runtimeAddress' | 'marksOutputEnd'> {
   /** One invocation at a time; rejects when the environment cannot be reached or goes away. */
   invoke(payload: string): Promise<DirectAnswer>;
 }

@@ -287,14 +287,17 @@ function executorSpecs(group: string, where: string): OptionTable<ExecutorOption
   ];
 }
 
-/** --docker-mode and --image mean nothing to the process executor: refused rather than silently ignored. */
+/**
+ * --docker-mode and --image mean nothing to the process executor: a value other than their default is refused rather
+ * than silently ignored. (Their defaults pass: a run.json saves every option, and --resume gives them all back.)
+ */
 function checkExecutorFlags(options: ExecutorOptions, given: Set<string>): void {
   if (options.executor === 'docker') return;
-  for (const [flag, value] of [
-    ['docker-mode', options.dockerMode],
-    ['image', options.image],
-  ] as const) {
-    if (given.has(flag)) throw new ConfigError(`--${flag} ${value}: only with --executor docker`);
+  if (given.has('docker-mode') && options.dockerMode !== 'runtime-api') {
+    throw new ConfigError(`--docker-mode ${options.dockerMode}: only with --executor docker`);
+  }
+  if (given.has('image') && options.image !== null) {
+    throw new ConfigError(`--image ${options.image}: only with --executor docker`);
   }
 }
 

@@ -29,6 +29,8 @@ test('bad values and meaningless combinations are refused, naming the flag', () 
   refused(() => resolveSweepOptions({ executor: 'docker', image: 'a b' }), /^--image a b: must be a docker image/);
   refused(() => resolveSweepOptions({ image: 'my/lambda:22' }), /^--image my\/lambda:22: only with --executor docker$/);
   refused(() => resolveEmulatorOptions({ 'docker-mode': 'rie' }), /^--docker-mode rie: only with --executor docker$/);
+  // Their defaults pass, as a resumed run's saved options give every option back.
+  assert.equal(resolveSweepOptions({ 'docker-mode': 'runtime-api', image: null }).executor, 'process');
   refused(
     () => resolveSweepOptions({ executor: 'docker', target: 'aws' }),
     /^--executor docker: only with --target local/,

@@ -38,7 +38,7 @@ function emulatorChild(image: string): { child: ReturnType<typeof spawn>; id: Pr
     const emulator = await startEmulator({ executor });
     const api = emulator.endpoint + '/2015-03-31/functions';
     const json = { 'content-type': 'application/json' };
-    await fetch(api, { method: 'POST', headers: json, body: JSON.stringify({ FunctionName: 'orphan', Runtime: 'nodejs22.x', Handler: 'index.handler', Role: 'r', MemorySize: 256, Timeout: 60, Code: { ZipFile: ${JSON.stringify(zip)} } }) });
+    await fetch(api, { method: 'POST', headers: json, body: JSON.stringify({ FunctionName: 'orphan', Runtime: 'nodejs22.x', Handler: 'index.handler', Role: 'arn:aws:iam::000000000000:role/orphan', MemorySize: 256, Timeout: 60, Code: { ZipFile: ${JSON.stringify(zip)} } }) });
     await new Promise((r) => setTimeout(r, 400));
     const invoke = (ms) => fetch(api + '/orphan/invocations', { method: 'POST', headers: json, body: JSON.stringify({ ms }) });
     await Promise.all([invoke(300), invoke(300)]);
@@ -65,6 +65,8 @@ test('SIGKILL of an emulator: its watchdog removes its containers, network and i
   if (!(await requireDockerOrSkip(t))) return;
   const image = await standinImage();
   const { child, id: idPromise } = emulatorChild(image.tag);
+  // Should an assertion fail before the kill, the child must not outlive the test (nor keep its process running).
+  t.after(() => child.kill('SIGKILL'));
   const id = await idPromise;
   const before = await listLabelled('container', LABEL_EMULATOR, id);
   assert.equal(before.length, 2, 'two containers');

@@ -7,15 +7,14 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { STSClient } from '@aws-sdk/client-sts';
-import { DockerError } from '../../infra/docker/docker.js';
-import { createDockerExecutor } from '../../infra/docker/executor.js';
 import { DOCKER_MODES } from '../../infra/docker/modes.js';
 import { type Emulator, startEmulator } from '../../infra/emulator/emulator.js';
-import { type AnyExecutor, EXECUTOR_KINDS, type ExecutorInfo } from '../../infra/emulator/executor.js';
+import { EXECUTOR_KINDS, type ExecutorInfo } from '../../infra/emulator/executor.js';
 import { isOneOf, isRecord } from '../../lib/guards.js';
-import { ConfigError, TargetError } from '../errors.js';
+import { TargetError } from '../errors.js';
 import { INIT_CPU_MODES, type InitCpuMode } from '../lambda/platform.js';
 import type { ExecutorOptions, Target, TargetOptions } from '../options.js';
+import { executorFor } from './executor.js';
 
 // The emulator's environments run on the host's Node; the SDK's warning about it is noise in a benchmark's output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -129,24 +128,6 @@ async function remoteEmulatorStatus(endpoint: string): Promise<RemoteStatus | nu
     initCpu: isOneOf(INIT_CPU_MODES, body.initCpu) ? body.initCpu : null,
     executor: executorInfoOf(body.executorInfo),
   };
-}
-
-/**
- * The executor an emulator runs: the process executor (undefined: the emulator makes it), or a docker one. Docker
- * missing, its daemon down or no such --image is the user's to fix: a ConfigError naming the fix (exit 2).
- */
-export async function executorFor(
-  options: ExecutorOptions | undefined,
-  log?: (line: string) => void,
-): Promise<AnyExecutor | undefined> {
-  if (options?.executor !== 'docker') return undefined;
-  try {
-    return await createDockerExecutor({ mode: options.dockerMode, image: options.image, log });
-  } catch (error) {
-    if (!(error instanceof DockerError)) throw error;
-    const message = error.message.startsWith('--image') ? error.message : `--executor docker: ${error.message}`;
-    throw new ConfigError(message, { cause: error });
-  }
 }
 
 /** What the emulator adds to an Invoke response (its `x-vcpu-bench-*` headers), read by invokeOnce. */

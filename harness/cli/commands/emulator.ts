@@ -9,7 +9,7 @@ import { errnoCode } from '../../../lib/fs.js';
 import { EmulatorError } from '../../errors.js';
 import { MB_PER_VCPU } from '../../lambda/platform.js';
 import { EMULATOR_OPTION_TABLE, resolveEmulatorOptions } from '../../options.js';
-import { executorFor } from '../../target/target.js';
+import { executorFor } from '../../target/executor.js';
 import { yargsOptions } from '../common-options.js';
 
 const builder = (y: Argv<object>) =>

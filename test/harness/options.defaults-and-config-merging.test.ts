@@ -37,13 +37,13 @@ test('with no flags every option takes its documented default', () => {
     region: 'us-east-1',
     profile: null,
     endpointUrl: null,
-    memoryMb: [256, 512, 1024, 1769, 2654, 3538],
+    memoryMb: [512, 1024, 1769, 2654, 3538],
     arch: ['x86_64'],
     modes: ['sequential', 'worker_threads', 'child_process', 'fan_out'],
     workers: [1, 2],
     algorithm: 'bcrypt',
     items: 4,
-    cost: 7,
+    cost: 9,
     seed: 'vcpu-bench',
     out: DEFAULT_RESULTS_DIR,
     prefix: 'vcpu-bench',
@@ -73,7 +73,7 @@ test('defaults that depend on another option follow it: cost on --algorithm, con
 test('the defaults object is not shared with the options it produces', () => {
   const options = resolveSweepOptions({});
   options.memoryMb.push(9999);
-  assert.deepEqual(defaultSweepOptions().memoryMb, [256, 512, 1024, 1769, 2654, 3538]);
+  assert.deepEqual(defaultSweepOptions().memoryMb, [512, 1024, 1769, 2654, 3538]);
 });
 
 test('a run id is UTC time to the second plus a random suffix', () => {

@@ -113,6 +113,8 @@ export class ExecutionEnvironment implements Environment {
   readonly logStream: string;
   state: EnvironmentState = 'init';
   frozen = false;
+  /** Set from the end of an invocation until the runtime is frozen or the grace is over (see `running`). */
+  private windDown: NodeJS.Timeout | null = null;
   lastUsedAt = Date.now();
   private handle: EnvHandle | null = null;
   private server: http.Server | null = null;
@@ -161,9 +163,29 @@ export class ExecutionEnvironment implements Environment {
     return this.assignedCores;
   }
 
-  /** Whether the environment is using its cores now: alive and not frozen. */
+  /**
+   * Whether the environment is using its cores now: alive and not frozen. Just after a response the runtime takes a
+   * moment to ask for its next event (and be frozen); in a serial sweep the next invocation, on another function,
+   * starts in that moment. That overlap is not counted, unless it outlasts WIND_DOWN_GRACE_MS (work after the
+   * response, as in background mode): then it counts, and every invocation in flight notes the load.
+   */
   get running(): boolean {
-    return this.state !== 'dead' && !this.frozen;
+    return this.state !== 'dead' && !this.frozen && this.windDown === null;
+  }
+
+  private startWindDown(): void {
+    if (this.state !== 'idle' || this.frozen || this.windDown !== null) return;
+    this.windDown = setTimeout(() => {
+      this.windDown = null;
+      if (this.running) this.host.notePressure();
+    }, WIND_DOWN_GRACE_MS);
+    this.windDown.unref();
+  }
+
+  private endWindDown(): void {
+    if (this.windDown === null) return;
+    clearTimeout(this.windDown);
+    this.windDown = null;
   }
 
   private releaseCores(): void {
@@ -238,6 +260,7 @@ export class ExecutionEnvironment implements Environment {
   async invoke(requestId: string, payload: string, clientContext: string | null = null): Promise<InvocationOutcome> {
     this.state = 'busy';
     this.lastUsedAt = Date.now();
+    this.endWindDown();
     if (this.frozen) {
       this.handle?.thaw();
       this.frozen = false;
@@ -462,6 +485,7 @@ export class ExecutionEnvironment implements Environment {
     if (pending ? !pending.responded : this.state === 'busy') return;
     this.handle.freeze();
     this.frozen = true;
+    this.endWindDown();
   }
 
   private onTimeout(pending: Pending): void {
@@ -549,6 +573,7 @@ export class ExecutionEnvironment implements Environment {
       this.lastUsedAt = Date.now();
       if (this.state !== 'dead') this.state = 'idle';
       this.freezeIfIdle();
+      this.startWindDown();
       pending.resolve({
         requestId: pending.requestId,
         status,
@@ -616,6 +641,8 @@ export class ExecutionEnvironment implements Environment {
 
 /** Marks the end of an invocation's output (runtime/bootstrap.ts OUTPUT_MARKER). */
 const OUTPUT_MARKER = '\u0000vcpu-bench-output-end ';
+/** How long a runtime may take, after its response, to ask for the next event before it counts as running. */
+const WIND_DOWN_GRACE_MS = 20;
 /** How long a result waits for its output markers before it is settled without them. */
 const OUTPUT_WAIT_MS = 1000;
 

@@ -21,7 +21,7 @@ test('experiment background: defaults from its table, the sweep shared where it 
   assert.equal(o.workers, 2);
   assert.equal(o.items, 32);
   assert.equal(o.algorithm, 'bcrypt');
-  assert.equal(o.cost, 7, 'the sweep default cost for bcrypt');
+  assert.equal(o.cost, 7, "the experiment's own default cost for bcrypt (the sweep's is larger)");
   assert.equal(o.target, 'local');
   assert.equal(o.role, null);
 });

@@ -33,20 +33,6 @@ export function makePlan(options: SweepOptions, calibration?: PlanCalibration): 
 }
 
 /**
- * A role without looking it up: --role, or locally a placeholder. For commands that do not open a session first (the
- * background experiment); the sweep commands use resolveRole, which also finds the role `setup` made.
- */
-export function roleFor(options: Pick<SweepOptions, 'target'>, role: string | null): string {
-  if (role) return role;
-  if (options.target === 'aws') {
-    throw new ConfigError(
-      '--role: required with --target aws: the ARN of an IAM role Lambda can assume (`vcpu-bench setup --target aws` makes one and prints it)',
-    );
-  }
-  return LOCAL_ROLE;
-}
-
-/**
  * The role the functions run as: --role when given; locally a placeholder; on AWS the role `vcpu-bench setup` made
  * for this --prefix, found by its name and tag (null when there is none, or it cannot be read: doctor says which).
  */

@@ -20,7 +20,7 @@ import { deploy } from '../deploy/deploy.js';
 import { ConfigError } from '../errors.js';
 import { RUNTIME } from '../lambda/platform.js';
 import type { BackgroundOptions } from '../options.js';
-import { roleFor } from '../pipeline.js';
+import { requireRole, resolveRole } from '../pipeline.js';
 import type { BackgroundPlan } from '../plan/background.js';
 import {
   BACKGROUND_RECORDS_FILE,
@@ -41,6 +41,8 @@ export interface BackgroundExperimentInput {
   onPair?: (record: BackgroundPairRecord, done: number, total: number) => void;
   /** What the terminal should hear while the experiment starts, one line each. */
   notice?: (line: string) => void;
+  /** Lines to notice once nothing more can be refused (the role is known), before anything is written: the plan. */
+  preamble?: readonly string[];
 }
 
 export interface BackgroundExperimentResult {
@@ -78,20 +80,19 @@ async function writeResults(dir: string, run: BackgroundRunResult): Promise<Back
 }
 
 /**
- * What can be refused before anything is written or deployed: the role (required on AWS) and a run id already used.
- * Returns the role to deploy with and the results directory.
+ * What can be refused before the target is opened: a run id already used. Returns the results directory. (The role is
+ * resolved once the target is open, as the sweep resolves it: --role, or the role `setup` made for --prefix.)
  */
-export function checkBackgroundInput(o: BackgroundOptions): { role: string; dir: string } {
-  const role = roleFor(o, o.role);
+export function checkBackgroundInput(o: BackgroundOptions): { dir: string } {
   const dir = path.join(o.out, o.runId);
   if (existsSync(dir)) throw new ConfigError(`--run-id ${o.runId}: ${dir} already exists; choose another run id`);
-  return { role, dir };
+  return { dir };
 }
 
 export async function runBackgroundExperiment(input: BackgroundExperimentInput): Promise<BackgroundExperimentResult> {
   const { options: o, plan } = input;
   const notice = input.notice ?? (() => {});
-  const { role, dir } = checkBackgroundInput(o);
+  const { dir } = checkBackgroundInput(o);
   const session = await openTarget({
     target: o.target,
     region: o.region,
@@ -101,6 +102,8 @@ export async function runBackgroundExperiment(input: BackgroundExperimentInput):
     maxWorkers: o.workers,
   });
   try {
+    const role = requireRole(await resolveRole(session, o, o.role));
+    for (const line of input.preamble ?? []) notice(line);
     mkdirSync(dir, { recursive: true });
     // The digest the background work must reach, computed here by the same code the function runs.
     const expectedDigest = digestOf(

@@ -70,7 +70,10 @@ function totalsRows(plan: Plan): string[] {
     rows.push(row(`est. USD, ${arch}`, (t) => formatUsd(of(t)?.usd ?? 0)));
   }
   if (o.arch.length > 1) rows.push(row('est. USD, total', (t) => formatUsd(t.usd)));
-  const when = o.target === 'aws' ? `${o.concurrency} invocations at a time` : 'one cell at a time';
+  const when =
+    o.target === 'aws'
+      ? `${o.concurrency} invocation${o.concurrency === 1 ? '' : 's'} at a time`
+      : 'one cell at a time';
   rows.push(row(`est. wall time (${when})`, (t) => formatSeconds(t.wallTimeS)));
   const header = ['', `at --min-reps ${o.minReps}`, `at --max-reps ${o.maxReps}`];
   return table(header, rows, [1, 2]).split('\n');

@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { MEMORY_QUOTA_ERROR } from '../../harness/lambda/platform.js';
 import type { RunManifest } from '../../harness/run/run-dir.js';
 import { AWS_ENV, type AwsTestTarget, readRecords, runFile, smallSweep, startAwsEmulator } from '../support/aws.js';
@@ -231,5 +232,19 @@ test('a run interrupted under throttling and late logs resumes cleanly: every ce
     assert.equal(measured.length, 4 * 5, 'four cells, five reps each');
     assert.ok(measured.every((r) => r.status === 'ok'));
     assert.match(resumed.stdout, /REPORT lines: (\d+) of \1 found\./);
+  });
+});
+
+test('experiment background on --target aws deploys with the role setup made, as the sweep does, without --role', async () => {
+  await withEmulator({}, async (t) => {
+    const args = ['experiment', 'background', ...t.where, '--memory', '1769', '--background', 'timer'];
+    const result = await t.cli([
+      ...args,
+      ...['--gap-ms', '100', '--pairs', '1', '--items', '1', '--cost', '4', '--out', t.out, '--run-id', 'bg'],
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.ok(result.stdout.includes('background.csv'), result.stdout);
+    const fn = await t.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'vcpu-bench-x86_64-1769' }));
+    assert.match(fn.Role ?? '', /:role\/vcpu-bench-function$/);
   });
 });

@@ -106,7 +106,7 @@ export const emulatorCommand: CommandModule<object, EmulatorArgs> = {
       lines.push(
         key
           ? `Requests must be signed with this key (--require-auth): AWS_ACCESS_KEY_ID=${key.accessKeyId} AWS_SECRET_ACCESS_KEY=${key.secretAccessKey} AWS_ENDPOINT_URL=${emulator.endpoint}`
-          : `Use it: AWS_ENDPOINT_URL=${emulator.endpoint} (any AWS SDK or CLI, any credentials), or vcpu-bench <command> --target local --endpoint-url ${emulator.endpoint}`,
+          : `Use it: AWS_ENDPOINT_URL=${emulator.endpoint} (any AWS SDK or CLI, any credentials), or vcpu-bench <command> --target local --endpoint-url ${emulator.endpoint} (with --target aws instead, the AWS path: setup, doctor, IAM and STS as this emulator plays them)`,
         `Concurrency ${concurrency}, idle environments kept ${keepAliveS} s. Ctrl-C or SIGTERM stops it.`,
         ...(emulator.faults.active ? [`FAULTS INJECTED on purpose: ${emulator.faults.describe()}`] : []),
       );

@@ -66,7 +66,6 @@ export const backgroundCommand: CommandModule<object, BackgroundArgs> = {
     const calibration = calibrate(options.algorithm, options.cost);
     const plan = planBackground(options, calibration);
     backgroundCostGuard(plan, options);
-    for (const line of planLines(plan, options)) process.stderr.write(`${line}\n`);
     const interrupts = stopOnSignals('the pair in flight', 'background.jsonl holds every pair finished so far');
     try {
       const result = await runBackgroundExperiment({
@@ -74,6 +73,7 @@ export const backgroundCommand: CommandModule<object, BackgroundArgs> = {
         plan,
         signal: interrupts.signal,
         notice: (line) => process.stderr.write(`${line}\n`),
+        preamble: planLines(plan, options),
         onPair: (record, done, total) => process.stderr.write(`${pairLine(record, done, total)}\n`),
       });
       process.stdout.write(`\n${result.table}\n${result.conclusion}\n\nFiles: ${result.files.join(', ')}\n`);

@@ -253,11 +253,20 @@ export class RuntimeInterfaceEmulator {
   }
 
   /** Ends the invocation with END and REPORT lines and answers the caller. */
-  private finish(inv: Invocation, status: number, body: Buffer | string, contentType: string | undefined): void {
+  private finish(
+    inv: Invocation,
+    status: number,
+    body: Buffer | string,
+    contentType: string | undefined,
+    timedOut = false,
+  ): void {
     if (inv.done) return;
     inv.done = true;
     if (inv.timer) clearTimeout(inv.timer);
-    const durationMs = Math.min(performance.now() - inv.startedAt, this.options.timeoutS * 1000);
+    // A timed-out invocation reports the timeout itself: the timer may fire a fraction of a millisecond before
+    // performance.now() says the timeout has passed (libuv times it from its cached loop time).
+    const timeoutMs = this.options.timeoutS * 1000;
+    const durationMs = timedOut ? timeoutMs : Math.min(performance.now() - inv.startedAt, timeoutMs);
     this.log.platform(endLine(inv.requestId));
     this.log.platform(
       rieReportLine({
@@ -295,7 +304,7 @@ export class RuntimeInterfaceEmulator {
     this.log.diag('warn', `Invoke timeout after ${this.options.timeoutS} s: resetting the runtime`);
     // The runtime is reset: killed now, started again by the next invocation (without a new Init Duration).
     this.killRuntime();
-    this.finish(inv, 200, timeoutBody(this.options.timeoutS), undefined);
+    this.finish(inv, 200, timeoutBody(this.options.timeoutS), undefined, true);
   }
 
   // ---------- the runtime ----------

@@ -18,6 +18,22 @@ import {
 } from '../statistics/statistics.js';
 import type { InvocationRow } from './rows.js';
 
+/**
+ * What identifies a cell and how it was measured, in the order vcpu.csv and the summary's input list it (summary.csv
+ * keeps its own, older order).
+ */
+export const CELL_FIELDS = [
+  'arch',
+  'memory_mb',
+  'mode',
+  'workers',
+  'algorithm',
+  'cost',
+  'items',
+  'emulated',
+  'cpu_enforced',
+] as const satisfies readonly (keyof InvocationRow)[];
+
 /** summary.csv columns, in order (results/README.md defines each). */
 export const SUMMARY_COLUMNS = [
   'arch',
@@ -99,15 +115,7 @@ export interface SummaryRow {
  * is written (harness/analyze/analyze.ts).
  */
 export const SUMMARY_INPUT_FIELDS = [
-  'arch',
-  'memory_mb',
-  'mode',
-  'workers',
-  'algorithm',
-  'cost',
-  'items',
-  'emulated',
-  'cpu_enforced',
+  ...CELL_FIELDS,
   'warmup',
   'warm',
   'cold',

@@ -6,18 +6,10 @@
 import { parallelism } from '../model/parallelism.js';
 import { csvExporter } from './csv.js';
 import type { Exporter } from './exporter.js';
-import type { SummaryRow } from './summary.js';
+import { CELL_FIELDS, type SummaryRow } from './summary.js';
 
 export const VCPU_COLUMNS = [
-  'arch',
-  'memory_mb',
-  'mode',
-  'workers',
-  'algorithm',
-  'cost',
-  'items',
-  'emulated',
-  'cpu_enforced',
+  ...CELL_FIELDS,
   'vcpu_share',
   'visible_cores',
   'usable_cpus',

@@ -11,11 +11,12 @@ import { isFiniteNumber, isOneOf, isRecord } from '../../lib/guards.js';
 import { AWAITED_MODE, BACKGROUND_KINDS, type BackgroundKind } from '../../workloads/event.js';
 import { reclaimEnvironments } from '../deploy/reclaim.js';
 import { RunDirError } from '../errors.js';
-import { ARCHITECTURES, type Architecture } from '../lambda/platform.js';
-import { type BackgroundOptions, TARGETS, type Target } from '../options.js';
+import { ARCHITECTURES } from '../lambda/platform.js';
+import { type BackgroundOptions, TARGETS } from '../options.js';
 import type { BackgroundCell } from '../plan/background.js';
 import type { TargetSession } from '../target/target.js';
 import { type InvokeOutcome, invokeOnce } from './invoke.js';
+import type { FunctionRecordBase } from './record.js';
 
 export const BACKGROUND_RECORDS_FILE = 'background.jsonl';
 
@@ -35,14 +36,7 @@ export interface RecordedCall {
   body: unknown;
 }
 
-export interface BackgroundPairRecord {
-  runId: string;
-  target: Target;
-  emulated: boolean;
-  cpuEnforced: boolean;
-  arch: Architecture;
-  functionName: string;
-  memoryMb: number;
+export interface BackgroundPairRecord extends FunctionRecordBase {
   kind: BackgroundKind;
   workers: number;
   items: number;

@@ -16,7 +16,8 @@ export const INVOCATIONS_FILE = 'invocations.jsonl';
 /** The event sent to the function (workloads/event.ts). */
 export type InvocationRequest = Pick<WorkloadEvent, 'mode' | 'workers' | 'items' | 'algorithm' | 'cost' | 'seed'>;
 
-interface RecordBase {
+/** Which run and function a record belongs to, and where it ran: shared by the sweep's and the experiments' records. */
+export interface FunctionRecordBase {
   runId: string;
   target: Target;
   /** True on the local emulator: the figures are measured, but on an emulated Lambda. */
@@ -26,6 +27,9 @@ interface RecordBase {
   arch: Architecture;
   functionName: string;
   memoryMb: number;
+}
+
+interface RecordBase extends FunctionRecordBase {
   /** Cell coordinates. */
   mode: Mode;
   workers: number;

@@ -301,6 +301,21 @@ function checkExecutorFlags(options: ExecutorOptions, given: Set<string>): void 
   }
 }
 
+/** The docker executor is the embedded emulator's: not on AWS, and not for an emulator at --endpoint-url. */
+function checkExecutorTarget(options: ExecutorOptions & Pick<SweepOptions, 'target' | 'endpointUrl'>): void {
+  if (options.executor !== 'docker') return;
+  if (options.target !== 'local') {
+    throw new ConfigError(
+      `--executor docker: only with --target local (on ${options.target}, Lambda runs the functions)`,
+    );
+  }
+  if (options.endpointUrl !== null) {
+    throw new ConfigError(
+      `--executor docker: the emulator at --endpoint-url ${options.endpointUrl} runs its own executor; start it with \`vcpu-bench emulator --executor docker\``,
+    );
+  }
+}
+
 export const OPTION_GROUPS = {
   where: 'Where to run:',
   sweep: 'What to sweep:',
@@ -667,16 +682,7 @@ export function resolveSweepOptions(argv: Record<string, unknown>): SweepOptions
   const values = configPath === null ? {} : readConfigFile(configPath, SWEEP_FLAGS);
   const { options, given } = resolveTable(SWEEP_OPTION_TABLE, argv, { values, path: configPath });
   checkExecutorFlags(options, given);
-  if (options.executor === 'docker' && options.target !== 'local') {
-    throw new ConfigError(
-      `--executor docker: only with --target local (on ${options.target}, Lambda runs the functions)`,
-    );
-  }
-  if (options.executor === 'docker' && options.endpointUrl !== null) {
-    throw new ConfigError(
-      `--executor docker: the emulator at --endpoint-url ${options.endpointUrl} runs its own executor; start it with \`vcpu-bench emulator --executor docker\``,
-    );
-  }
+  checkExecutorTarget(options);
   if (options.minReps > options.maxReps) {
     const note = (flag: string) => (given.has(flag) ? '' : ' (default)');
     throw new ConfigError(
@@ -949,7 +955,7 @@ export function resolveRecommendOptions(argv: Record<string, unknown>): Recommen
 
 // ---------- `experiment background`: what Lambda's freeze does to work a handler does not await ----------
 
-export interface BackgroundOptions {
+export interface BackgroundOptions extends ExecutorOptions {
   target: Target;
   region: string;
   profile: string | null;
@@ -1042,6 +1048,7 @@ export const BACKGROUND_OPTION_TABLE: OptionTable<BackgroundOptions> = [
   sweepSpec('profile'),
   sweepSpec('endpointUrl'),
   sweepSpec('initCpu'),
+  ...executorSpecs(OPTION_GROUPS.where, 'the embedded emulator (an emulator at --endpoint-url uses its own)'),
   roleSpec(),
   {
     flag: 'memory',
@@ -1128,5 +1135,8 @@ export function resolveBackgroundOptions(argv: Record<string, unknown>): Backgro
   const configPath =
     configValue === undefined ? null : nonEmpty('must be the path of a JSON file')('--config', configValue);
   const values = configPath === null ? {} : readConfigFile(configPath, BACKGROUND_FLAGS);
-  return resolveTable(BACKGROUND_OPTION_TABLE, argv, { values, path: configPath }).options;
+  const { options, given } = resolveTable(BACKGROUND_OPTION_TABLE, argv, { values, path: configPath });
+  checkExecutorFlags(options, given);
+  checkExecutorTarget(options);
+  return options;
 }

@@ -69,6 +69,11 @@ export const BACKGROUND_COLUMNS = [
   'awaiting_adds_ms',
   'awaiting_adds_usd',
   'start_sent_at',
+  // Added after the first runs: at the end, so readers that take columns by position keep working.
+  'executor',
+  'docker_mode',
+  'image',
+  'image_standin',
 ] as const;
 
 export type BackgroundColumn = (typeof BACKGROUND_COLUMNS)[number];
@@ -123,6 +128,10 @@ export interface BackgroundRow {
   awaiting_adds_ms: number | null;
   awaiting_adds_usd: number | null;
   start_sent_at: string;
+  executor: string | null;
+  docker_mode: string | null;
+  image: string | null;
+  image_standin: boolean | null;
 }
 
 // ---------- reading the function's answers (workloads/background.ts BackgroundReport), checked ----------
@@ -264,6 +273,10 @@ function baseRow(r: BackgroundPairRecord) {
     collect_request_id: r.collect.requestId,
     gap_client_ms: r.gapClientMs,
     start_sent_at: r.start.startedAt,
+    executor: r.executor?.kind ?? null,
+    docker_mode: r.executor?.dockerMode ?? null,
+    image: r.executor?.image ?? null,
+    image_standin: r.executor?.imageStandin ?? null,
   };
 }
 

@@ -100,6 +100,7 @@ export async function runBackgroundExperiment(input: BackgroundExperimentInput):
     endpointUrl: o.endpointUrl,
     initCpu: o.initCpu,
     maxWorkers: o.workers,
+    executor: { executor: o.executor, dockerMode: o.dockerMode, image: o.image },
   });
   try {
     const role = requireRole(await resolveRole(session, o, o.role));
@@ -120,6 +121,7 @@ export async function runBackgroundExperiment(input: BackgroundExperimentInput):
         emulated: session.emulated,
         cpuEnforced: session.cpuEnforced,
         initCpu: session.initCpu,
+        executor: session.executor,
       },
       host: hostInfo(),
       versions: { harness: harnessVersion(), node: process.version, lambdaRuntime: RUNTIME },

@@ -16,7 +16,7 @@ import { type BackgroundOptions, TARGETS } from '../options.js';
 import type { BackgroundCell } from '../plan/background.js';
 import type { TargetSession } from '../target/target.js';
 import { type InvokeOutcome, invokeOnce } from './invoke.js';
-import type { FunctionRecordBase } from './record.js';
+import { executorProblem, type FunctionRecordBase, type RecordExecutor } from './record.js';
 
 export const BACKGROUND_RECORDS_FILE = 'background.jsonl';
 
@@ -59,6 +59,8 @@ export interface BackgroundPairRecord extends FunctionRecordBase {
   gapClientMs: number;
   /** How long reclaiming the environments took; null when not reclaimed. */
   reclaimMs: number | null;
+  /** What ran the environments (local target); null on AWS; absent in records written before the field existed. */
+  executor?: RecordExecutor | null;
 }
 
 function recorded(outcome: InvokeOutcome): RecordedCall {
@@ -144,6 +146,7 @@ async function runPair(input: BackgroundRunInput, cell: BackgroundCell, pair: nu
     awaited: recorded(awaited),
     gapClientMs: Math.round(gapClientMs * 1000) / 1000,
     reclaimMs: reclaimMs === null ? null : Math.round(reclaimMs * 1000) / 1000,
+    executor: session.executor,
   };
 }
 
@@ -225,7 +228,7 @@ export function backgroundRecordProblem(value: unknown): string | null {
   for (const [field, check] of PAIR_FIELDS) {
     if (!check(value[field])) return `${field} is missing or malformed: ${JSON.stringify(value[field])?.slice(0, 80)}`;
   }
-  return null;
+  return executorProblem(value.executor);
 }
 
 export function isBackgroundRecord(value: unknown): value is BackgroundPairRecord {

@@ -159,7 +159,7 @@ const EXECUTOR_FIELDS: Array<[string, Check, string]> = [
 ];
 
 /** Why a record's optional `executor` does not fit, or null when it is absent, null or well formed. */
-function executorProblem(value: unknown): string | null {
+export function executorProblem(value: unknown): string | null {
   if (value === undefined || value === null) return null;
   if (!isRecord(value)) return `executor must be an object or null, got ${JSON.stringify(value)}`;
   for (const [field, check, expected] of EXECUTOR_FIELDS) {

@@ -40,6 +40,16 @@ const table: Array<[string, string[], RegExp]> = [
     /^error: --items 20000: must be an integer from 1 to 10000/,
   ],
   [
+    'experiment background: the docker executor on aws',
+    ['experiment', 'background', '--target', 'aws', '--executor', 'docker'],
+    /^error: --executor docker: only with --target local/,
+  ],
+  [
+    'experiment background: an image without the docker executor',
+    ['experiment', 'background', '--image', 'repo/name:tag'],
+    /^error: --image repo\/name:tag: only with --executor docker/,
+  ],
+  [
     'experiment background: aws without a role',
     ['experiment', 'background', '--target', 'aws'],
     /^error: --role: required with --target aws/,

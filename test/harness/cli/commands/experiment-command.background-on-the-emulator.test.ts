@@ -8,21 +8,27 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, test } from 'node:test';
+import { after, type TestContext, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
+import { STANDIN_TAG } from '../../../../infra/docker/standin-image.js';
 import { runCli } from '../../../support/cli.js';
+import { requireDockerOrSkip, standinImage } from '../../../support/docker.js';
 
 const out = mkdtempSync(path.join(os.tmpdir(), 'vcpu-bench-background-'));
 after(() => rmSync(out, { recursive: true, force: true }));
 
-test('experiment background on the local emulator: frozen in the gap, done after the thaw, lost on reclaim', async () => {
-  const args = ['experiment', 'background', '--memory', '1769', '--background', 'worker_threads,timer'];
+/** Runs the experiment (one pair per kind, kept and reclaimed) and checks what every row must show; returns its output. */
+async function experiment(
+  runId: string,
+  extra: string[],
+): Promise<{ stdout: string; rows: Array<Record<string, string>> }> {
+  const args = ['experiment', 'background', '--memory', '1769', '--background', 'worker_threads,timer', ...extra];
   const result = await runCli([
     ...args,
-    ...['--gap-ms', '1500', '--pairs', '1', '--items', '24', '--reclaim', '--out', out, '--run-id', 'e2e'],
+    ...['--gap-ms', '1500', '--pairs', '1', '--items', '24', '--reclaim', '--out', out, '--run-id', runId],
   ]);
   assert.equal(result.code, 0, result.stderr);
-  const rows: Array<Record<string, string>> = parse(readFileSync(path.join(out, 'e2e', 'background.csv')), {
+  const rows: Array<Record<string, string>> = parse(readFileSync(path.join(out, runId, 'background.csv')), {
     columns: true,
   });
   assert.equal(rows.length, 4, '2 kinds x (kept, reclaimed) x 1 pair');
@@ -50,6 +56,26 @@ test('experiment background on the local emulator: frozen in the gap, done after
   assert.match(result.stdout, /\| during gap \|/);
   assert.match(result.stdout, /the freeze stopped it/);
   assert.match(result.stdout, /were lost/);
-  const md = readFileSync(path.join(out, 'e2e', 'background.md'), 'utf8');
+  const md = readFileSync(path.join(out, runId, 'background.md'), 'utf8');
   assert.ok(result.stdout.includes(md.trim().split('\n').at(-1) ?? 'missing'), 'the same conclusion is on file');
+  return { stdout: result.stdout, rows };
+}
+
+test('experiment background on the local emulator: frozen in the gap, done after the thaw, lost on reclaim', async () => {
+  const { rows } = await experiment('e2e', []);
+  for (const row of rows) assert.equal(row.executor, 'process');
+});
+
+test('experiment background with --executor docker: the same, each environment a container', async (ctx: TestContext) => {
+  if (!(await requireDockerOrSkip(ctx))) return;
+  await standinImage();
+  const { rows } = await experiment('e2e-docker', ['--executor', 'docker', '--image', STANDIN_TAG]);
+  for (const row of rows) {
+    assert.deepEqual(
+      [row.executor, row.docker_mode, row.image, row.image_standin],
+      ['docker', 'runtime-api', STANDIN_TAG, 'true'],
+    );
+  }
+  const manifest = JSON.parse(readFileSync(path.join(out, 'e2e-docker', 'experiment.json'), 'utf8'));
+  assert.equal(manifest.target.executor.kind, 'docker');
 });

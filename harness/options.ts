@@ -1015,31 +1015,28 @@ const SHARED_WITH_SWEEP = [
 type SharedWithSweep = (typeof SHARED_WITH_SWEEP)[number];
 type SharedSpec = OptionTable<Pick<SweepOptions, SharedWithSweep>>[number];
 
-function sweepSpec(key: SharedWithSweep): SharedSpec {
-  const spec = SWEEP_OPTION_TABLE.find((s): s is SharedSpec => s.key === key);
-  if (!spec) throw new Error(`no sweep option ${key}`);
+/** Another table's spec for `key`, shared as it is; S is what the caller knows that spec to be. */
+function findSpec<S extends { key: PropertyKey }>(table: ReadonlyArray<{ key: PropertyKey }>, key: PropertyKey): S {
+  const spec = table.find((s): s is S => s.key === key);
+  if (!spec) throw new Error(`no option ${String(key)}`);
   return spec;
+}
+
+function sweepSpec(key: SharedWithSweep): SharedSpec {
+  return findSpec<SharedSpec>(SWEEP_OPTION_TABLE, key);
 }
 
 /** The sweep's --cost, with the background experiment's own default. */
 function backgroundCostSpec(): OptionSpec<Pick<SweepOptions, SharedWithSweep>, 'cost'> {
-  const spec = SWEEP_OPTION_TABLE.find(
-    (s): s is OptionSpec<Pick<SweepOptions, SharedWithSweep>, 'cost'> => s.key === 'cost',
-  );
-  if (!spec) throw new Error('no --cost option');
   return {
-    ...spec,
+    ...findSpec<OptionSpec<Pick<SweepOptions, SharedWithSweep>, 'cost'>>(SWEEP_OPTION_TABLE, 'cost'),
     defaultDescription: `${BACKGROUND_COST.bcrypt} for bcrypt, ${BACKGROUND_COST.pbkdf2} for pbkdf2`,
     fallback: (resolved) => BACKGROUND_COST[resolved.algorithm ?? 'bcrypt'],
   };
 }
 
 function roleSpec(): OptionTable<Pick<RunControlOptions, 'role'>>[number] {
-  const spec = RUN_CONTROL_OPTION_TABLE.find(
-    (s): s is OptionTable<Pick<RunControlOptions, 'role'>>[number] => s.key === 'role',
-  );
-  if (!spec) throw new Error('no --role option');
-  return spec;
+  return findSpec<OptionTable<Pick<RunControlOptions, 'role'>>[number]>(RUN_CONTROL_OPTION_TABLE, 'role');
 }
 
 export const BACKGROUND_OPTION_TABLE: OptionTable<BackgroundOptions> = [

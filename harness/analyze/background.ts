@@ -18,6 +18,7 @@ import { parseReportLine } from '../lambda/report-line.js';
 import type { BackgroundPairRecord, RecordedCall } from '../run/background.js';
 import { csvExporter } from './csv.js';
 import type { Exporter } from './exporter.js';
+import { executorColumns } from './rows.js';
 
 export const BACKGROUND_COLUMNS = [
   'run_id',
@@ -273,10 +274,7 @@ function baseRow(r: BackgroundPairRecord) {
     collect_request_id: r.collect.requestId,
     gap_client_ms: r.gapClientMs,
     start_sent_at: r.start.startedAt,
-    executor: r.executor?.kind ?? null,
-    docker_mode: r.executor?.dockerMode ?? null,
-    image: r.executor?.image ?? null,
-    image_standin: r.executor?.imageStandin ?? null,
+    ...executorColumns(r.executor),
   };
 }
 

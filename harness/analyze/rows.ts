@@ -7,7 +7,7 @@ import { isRecord, numberField, stringField } from '../../lib/guards.js';
 import { type Architecture, isTimeoutResponse, TIMEOUT_ERROR_TYPE, vcpuShare } from '../lambda/platform.js';
 import { invocationCostUsd } from '../lambda/pricing.js';
 import { parseReportLine, type ReportFields } from '../lambda/report-line.js';
-import type { InvocationRecord } from '../run/record.js';
+import type { InvocationRecord, RecordExecutor } from '../run/record.js';
 import { type NotWarmReason, warmthOf } from '../run/warmth.js';
 
 /** invocations.csv columns, in order (results/README.md defines each). */
@@ -249,9 +249,16 @@ export function toInvocationRow(
     started_at: record.startedAt,
     host_oversubscription: record.hostOversubscription ?? null,
     retries: record.retries,
-    executor: record.executor?.kind ?? null,
-    docker_mode: record.executor?.dockerMode ?? null,
-    image: record.executor?.image ?? null,
-    image_standin: record.executor?.imageStandin ?? null,
+    ...executorColumns(record.executor),
+  };
+}
+
+/** The columns that say what ran a record's function (invocations.csv and background.csv end with them). */
+export function executorColumns(executor: RecordExecutor | null | undefined) {
+  return {
+    executor: executor?.kind ?? null,
+    docker_mode: executor?.dockerMode ?? null,
+    image: executor?.image ?? null,
+    image_standin: executor?.imageStandin ?? null,
   };
 }

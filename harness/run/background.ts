@@ -16,7 +16,7 @@ import { type BackgroundOptions, TARGETS } from '../options.js';
 import type { BackgroundCell } from '../plan/background.js';
 import type { TargetSession } from '../target/target.js';
 import { type InvokeOutcome, invokeOnce } from './invoke.js';
-import { executorProblem, type FunctionRecordBase, type RecordExecutor } from './record.js';
+import { executorProblem, type FunctionRecordBase } from './record.js';
 
 export const BACKGROUND_RECORDS_FILE = 'background.jsonl';
 
@@ -59,8 +59,6 @@ export interface BackgroundPairRecord extends FunctionRecordBase {
   gapClientMs: number;
   /** How long reclaiming the environments took; null when not reclaimed. */
   reclaimMs: number | null;
-  /** What ran the environments (local target); null on AWS; absent in records written before the field existed. */
-  executor?: RecordExecutor | null;
 }
 
 function recorded(outcome: InvokeOutcome): RecordedCall {

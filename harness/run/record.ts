@@ -27,6 +27,11 @@ export interface FunctionRecordBase {
   arch: Architecture;
   functionName: string;
   memoryMb: number;
+  /**
+   * Local emulator only: what ran the function (executor, docker mode, base image, whether that image is the project's
+   * stand-in for AWS's). Null on AWS; absent in runs made before it was recorded.
+   */
+  executor?: RecordExecutor | null;
 }
 
 interface RecordBase extends FunctionRecordBase {
@@ -53,11 +58,6 @@ interface RecordBase extends FunctionRecordBase {
    * is suspect. Null on AWS.
    */
   hostOversubscription: number | null;
-  /**
-   * Local emulator only: what ran the function (executor, docker mode, base image, whether that image is the project's
-   * stand-in for AWS's). Null on AWS; absent in runs made before it was recorded.
-   */
-  executor?: RecordExecutor | null;
   /** Wall time the client saw for the Invoke call, its throttling retries and their back-off included. */
   clientMs: number;
   startedAt: string;

@@ -4,6 +4,8 @@
  * a record, never an exception that stops a sweep. The analyzer reads what is written here, never the reverse.
  */
 import { appendFileSync } from 'node:fs';
+import { DOCKER_MODES } from '../../infra/docker/modes.js';
+import { EXECUTOR_KINDS, type ExecutorInfo } from '../../infra/emulator/executor.js';
 import { isFiniteNumber, isOneOf, isRecord } from '../../lib/guards.js';
 import { lineBatches } from '../../lib/lines.js';
 import { ALGORITHMS, type Algorithm, MODES, type Mode, type WorkloadEvent } from '../../workloads/event.js';
@@ -70,12 +72,8 @@ interface RecordBase extends FunctionRecordBase {
   retries: number | null;
 }
 
-export interface RecordExecutor {
-  kind: 'process' | 'docker';
-  dockerMode: 'runtime-api' | 'rie' | null;
-  image: string | null;
-  imageStandin: boolean | null;
-}
+/** What ran a record's function: the emulator's own description of its executor. */
+export type RecordExecutor = ExecutorInfo;
 
 export interface OkRecord extends RecordBase {
   status: 'ok';
@@ -152,8 +150,8 @@ const FAILED_FIELDS: Array<[string, Check, string]> = [
 ];
 
 const EXECUTOR_FIELDS: Array<[string, Check, string]> = [
-  ['kind', oneOf(['process', 'docker']), 'process or docker'],
-  ['dockerMode', (v) => v === null || isOneOf(['runtime-api', 'rie'], v), 'runtime-api, rie or null'],
+  ['kind', oneOf(EXECUTOR_KINDS), EXECUTOR_KINDS.join(' or ')],
+  ['dockerMode', (v) => v === null || isOneOf(DOCKER_MODES, v), `${DOCKER_MODES.join(', ')} or null`],
   ['image', isStringOrNull, 'a string or null'],
   ['imageStandin', (v) => v === null || typeof v === 'boolean', 'true, false or null'],
 ];

@@ -5,7 +5,7 @@
  */
 import { groupBy } from '../../lib/collections.js';
 import { median } from '../statistics/statistics.js';
-import { formatCount, formatMs, formatUsd } from '../text/format.js';
+import { counted, formatCount, formatMs, formatUsd } from '../text/format.js';
 import { renderTable } from '../text/table.js';
 import type { BackgroundRow } from './background.js';
 
@@ -161,10 +161,6 @@ export function renderBackgroundTable(groups: readonly BackgroundGroup[]): strin
 }
 
 /** `1 item`, `3 items`, `1,536 items`. */
-function counted(n: number, noun: string): string {
-  return `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`;
-}
-
 function verdict(duringGap: number, ifRunning: number): string {
   if (ifRunning <= 0) return '';
   const share = duringGap / ifRunning;

@@ -19,7 +19,7 @@ import { completeTallyOf } from './completeness.js';
 import { invocationsCsv } from './csv.js';
 import type { InitPoint } from './report/charts.js';
 import { type CarriedReports, carriedReports, type InvocationRow, reportsWanted, toInvocationRow } from './rows.js';
-import type { SummaryInput } from './summary.js';
+import { SUMMARY_INPUT_FIELDS, type SummaryInput } from './summary.js';
 
 /** Consecutive complete rows: their CSV lines, their summary fields (SUMMARY_WIDTH per row) and Init Durations. */
 export interface RowRun {
@@ -69,7 +69,7 @@ export const requestIdHash = stringHash32;
 // ---------- summary fields, packed: one number per field, enums by index, null as NaN ----------
 
 /** Numbers per row in RowRun.summaries: one per SummaryInput field. */
-export const SUMMARY_WIDTH = 19;
+export const SUMMARY_WIDTH = SUMMARY_INPUT_FIELDS.length;
 
 const bool = (b: boolean) => (b ? 1 : 0);
 const nullableBool = (b: boolean | null) => (b === null ? Number.NaN : bool(b));

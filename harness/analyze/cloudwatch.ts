@@ -12,6 +12,7 @@ import {
   type FilterLogEventsCommandOutput,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { isNotFound, writeFileAtomic } from '../../lib/fs.js';
+import { sleep } from '../../lib/timers.js';
 import { logGroupOf } from '../lambda/platform.js';
 import { asPlainLog, parseReportLine, reportRequestId } from '../lambda/report-line.js';
 import type { InvocationRecord } from '../run/record.js';
@@ -157,18 +158,6 @@ export interface AwaitedReports {
   polls: number;
 }
 
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
-
 /**
  * Late logs: CloudWatch Logs receives REPORT lines some time after the invocation (harness/lambda/README.md "Logs"),
  * and a fan-out child's REPORT exists only there. Fetches the REPORT lines of the functions whose invocations still
@@ -207,7 +196,7 @@ export async function awaitRunReportLines(
     found = await check();
     o.onPoll?.(found, polls);
     if (found.missing.length === 0 || Date.now() + delayMs > deadline) break;
-    await pause(delayMs, o.signal);
+    await sleep(delayMs, o.signal);
     delayMs = Math.min(delayMs * 2, o.maxPollMs ?? 15_000);
   }
   return { completeness: found, polls };

@@ -6,7 +6,7 @@
  */
 import { groupBy } from '../../lib/collections.js';
 import { MODES } from '../../workloads/event.js';
-import { formatCount, formatSignificant, formatUsd } from '../text/format.js';
+import { counted, formatCount, formatSignificant, formatUsd } from '../text/format.js';
 import { renderTable } from '../text/table.js';
 import type { ExpectedReport } from './completeness.js';
 import type { Exporter } from './exporter.js';
@@ -88,10 +88,6 @@ export function renderSummaryTable(summary: readonly SummaryRow[]): string {
 /** The table behind the exporter interface, for callers that pick formats by name. */
 export const summaryTable: Exporter<SummaryRow> = { name: 'table', serialize: renderSummaryTable };
 
-function plural(n: number, word: string, many = `${word}s`): string {
-  return `${formatCount(n)} ${n === 1 ? word : many}`;
-}
-
 function costLines(run: RunReport): string[] {
   const c = run.actualCost;
   const what = run.emulated ? 'cost at AWS prices (emulated: nothing was billed)' : 'actual cost';
@@ -101,7 +97,7 @@ function costLines(run: RunReport): string[] {
     ? ` The plan estimated ${formatUsd(run.estimate.usdAtMinReps)} (every cell at --min-reps) to ${formatUsd(run.estimate.usdAtMaxReps)} (at --max-reps).`
     : '';
   return [
-    `Run ${what}: ${formatUsd(c.usd)}${bound}, ${formatSignificant(c.gbSeconds, 4)} GB-s over ${plural(c.invocations, 'billed invocation')}${children}; warm-ups, cold starts and failures included.${estimate}`,
+    `Run ${what}: ${formatUsd(c.usd)}${bound}, ${formatSignificant(c.gbSeconds, 4)} GB-s over ${counted(c.invocations, 'billed invocation')}${children}; warm-ups, cold starts and failures included.${estimate}`,
   ];
 }
 
@@ -126,10 +122,10 @@ function throttlingLines(run: RunReport): string[] {
   if (run.retries === 0 && run.throttled === 0) return ['Throttling: none.'];
   const still =
     run.throttled > 0
-      ? `; ${plural(run.throttled, 'invocation')} still throttled after every retry, recorded as throttled`
+      ? `; ${counted(run.throttled, 'invocation')} still throttled after every retry, recorded as throttled`
       : '';
   return [
-    `Throttling: ${plural(run.retries, 'retry', 'retries')} over ${plural(run.records, 'invocation')} (never measured)${still}.`,
+    `Throttling: ${counted(run.retries, 'retry', 'retries')} over ${counted(run.records, 'invocation')} (never measured)${still}.`,
   ];
 }
 

@@ -18,6 +18,7 @@ import {
   waitUntilFunctionActiveV2,
   waitUntilFunctionUpdatedV2,
 } from '@aws-sdk/client-lambda';
+import { sleep } from '../../lib/timers.js';
 import { DeployError } from '../errors.js';
 import { type Architecture, HANDLER, isRoleNotAssumable, memoryQuotaCapMb, RUNTIME } from '../lambda/platform.js';
 import type { TargetSession } from '../target/target.js';
@@ -81,7 +82,7 @@ export async function retryWhileRoleNotAssumable<T>(create: () => Promise<T>, wa
       return await create();
     } catch (error: unknown) {
       if (!(error instanceof Error && isRoleNotAssumable(error)) || Date.now() + delayMs > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      await sleep(delayMs);
     }
   }
 }

@@ -11,6 +11,7 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-lambda';
 import { zipSync } from 'fflate';
+import { sleep } from '../../lib/timers.js';
 import { type Architecture, HANDLER, isRoleNotAssumable, memoryQuotaCapMb, RUNTIME } from '../lambda/platform.js';
 import type { TargetSession } from '../target/target.js';
 import { retryWhileRoleNotAssumable, TAG_MANAGED, TAG_RUN } from './deploy.js';
@@ -38,7 +39,7 @@ async function deleteProbe(session: TargetSession, name: string): Promise<void> 
     } catch (error: unknown) {
       if (error instanceof ResourceNotFoundException) return;
       if (!(error instanceof ResourceConflictException)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 500 * (attempt + 1)));
+      await sleep(500 * (attempt + 1));
     }
   }
 }

@@ -1,7 +1,7 @@
 /** The plan as the terminal shows it. Every figure is labelled as the estimate it is. */
 import { COST_RANGE } from '../../workloads/event.js';
 import { USD_PER_GB_SECOND, USD_PER_REQUEST } from '../lambda/pricing.js';
-import { formatCount, formatMs, formatNumber, formatSeconds, formatUsd } from '../text/format.js';
+import { counted, formatCount, formatMs, formatNumber, formatSeconds, formatUsd } from '../text/format.js';
 import { renderTable } from '../text/table.js';
 import type { Plan, PlanTotals } from './plan.js';
 
@@ -70,10 +70,7 @@ function totalsRows(plan: Plan): string[] {
     rows.push(row(`est. USD, ${arch}`, (t) => formatUsd(of(t)?.usd ?? 0)));
   }
   if (o.arch.length > 1) rows.push(row('est. USD, total', (t) => formatUsd(t.usd)));
-  const when =
-    o.target === 'aws'
-      ? `${o.concurrency} invocation${o.concurrency === 1 ? '' : 's'} at a time`
-      : 'one cell at a time';
+  const when = o.target === 'aws' ? `${counted(o.concurrency, 'invocation')} at a time` : 'one cell at a time';
   rows.push(row(`est. wall time (${when})`, (t) => formatSeconds(t.wallTimeS)));
   const header = ['', `at --min-reps ${o.minReps}`, `at --max-reps ${o.maxReps}`];
   return table(header, rows, [1, 2]).split('\n');

@@ -9,6 +9,7 @@
  * apart from other retries. A sweep needs each record to say how many times that invocation was throttled.
  */
 import { isThrottlingError } from '@smithy/core/retry';
+import { sleep } from '../../lib/timers.js';
 
 export interface RetryPolicy {
   /** Retries after the first attempt; 0 records the first throttle as it is. */
@@ -43,19 +44,6 @@ export function backoffMs(retry: number, policy: RetryPolicy, serviceHintMs: num
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry);
   const jittered = (policy.random ?? Math.random)() * ceiling;
   return Math.max(jittered, Math.min(serviceHintMs ?? 0, policy.maxDelayMs));
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
 
 export type Attempted<T> =

@@ -13,6 +13,11 @@ export function formatCount(count: number): string {
 }
 
 /** Three significant digits, without exponent notation. */
+/** A count and its noun, the noun in the plural unless the count is 1: "1 function", "1,200 invocations". */
+export function counted(n: number, word: string, many = `${word}s`): string {
+  return `${formatCount(n)} ${n === 1 ? word : many}`;
+}
+
 export function formatNumber(value: number): string {
   if (value === 0) return '0';
   if (Math.abs(value) >= 100) return formatCount(Math.round(value));

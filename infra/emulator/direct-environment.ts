@@ -17,6 +17,7 @@ import type { EnvFunctionView, EnvironmentHost } from './environment.js';
 import {
   type Environment,
   type EnvironmentState,
+  errorDocument,
   type InvocationOutcome,
   LineSplitter,
   lambdaVariables,
@@ -43,10 +44,6 @@ interface DirectPending {
 }
 
 type Verdict = Pick<InvocationOutcome, 'status' | 'body' | 'functionError' | 'errorType'>;
-
-function errorDocument(errorType: string, errorMessage: string): string {
-  return JSON.stringify({ errorType, errorMessage });
-}
 
 /** A function's error as RIE passes it on: HTTP 200 and the runtime's error document (RIE sets no error header). */
 function errorTypeOfDocument(body: string): string | null {

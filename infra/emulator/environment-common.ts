@@ -125,3 +125,8 @@ export class LineSplitter {
     return lines.map((line) => line.replace(/\r/g, '\n'));
   }
 }
+
+/** The body of an error Lambda answers for the function: `{"errorType", "errorMessage"}`. */
+export function errorDocument(errorType: string, errorMessage: string): string {
+  return JSON.stringify({ errorType, errorMessage });
+}

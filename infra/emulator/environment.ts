@@ -34,6 +34,7 @@ import type { CoreAllocator } from './cores.js';
 import {
   type Environment,
   type EnvironmentState,
+  errorDocument,
   type InvocationOutcome,
   lambdaVariables,
   logStreamName,
@@ -664,10 +665,6 @@ function json(res: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);
-}
-
-function errorDocument(errorType: string, errorMessage: string): string {
-  return JSON.stringify({ errorType, errorMessage });
 }
 
 function errorTypeOf(req: http.IncomingMessage, body: string, fallback: string): string {

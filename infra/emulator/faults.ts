@@ -13,14 +13,15 @@
  * Injected init errors and timeouts never run the function; their log lines say they were injected. Every fault draws
  * from its own stream seeded by `seed`, so a test sees the same faults in the same order every time.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { endLine, type ReportFigures, reportLine, startLine } from '../../harness/lambda/log-format.js';
-import { logGroupOf, MEMORY_QUOTA_ERROR } from '../../harness/lambda/platform.js';
+import { logGroupOf, MEMORY_QUOTA_ERROR, TIMEOUT_ERROR_TYPE } from '../../harness/lambda/platform.js';
 import { billedDurationMs } from '../../harness/lambda/pricing.js';
 import { ApiError, throttled } from './api-error.js';
 import type { InvocationOutcome } from './environment.js';
+import { logStreamName } from './environment-common.js';
 import { LogStore } from './logs.js';
 
 export const FAULT_NAMES = ['throttle', 'log-delay', 'max-memory', 'init-error', 'timeout'] as const;
@@ -238,7 +239,7 @@ function injectedOutcome(
   };
   const logLines = [startLine(requestId), o.message(requestId), endLine(requestId), reportLine(report)];
   // A stream of its own: no environment ran this invocation.
-  const stream = `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[$LATEST]${randomBytes(16).toString('hex')}`;
+  const stream = logStreamName('$LATEST');
   for (const line of logLines) logs.append(logGroupOf(fn.name), stream, line);
   return {
     requestId,
@@ -270,9 +271,9 @@ function injectedTimeout(fn: FaultFunctionView, logs: LogStore): InvocationOutco
   const text = `Task timed out after ${seconds} seconds`;
   return injectedOutcome(fn, logs, {
     status: 'timeout',
-    errorType: 'Sandbox.Timedout',
+    errorType: TIMEOUT_ERROR_TYPE,
     body: (id) =>
-      JSON.stringify({ errorType: 'Sandbox.Timedout', errorMessage: `${new Date().toISOString()} ${id} ${text}` }),
+      JSON.stringify({ errorType: TIMEOUT_ERROR_TYPE, errorMessage: `${new Date().toISOString()} ${id} ${text}` }),
     message: (id) => `${new Date().toISOString()} ${id} ${text} (injected by the emulator: --fault timeout)`,
     durationMs: fn.timeoutS * 1000,
   });

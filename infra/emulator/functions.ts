@@ -19,6 +19,7 @@ import { conflict, invalid, notFound, preconditionFailed, requestTooLarge, valid
 import { CodeStore } from './code-store.js';
 import { checkAliasName, type FunctionRef, isVersionNumber, parseFunctionName } from './function-names.js';
 import {
+  between,
   checkArchitectures,
   checkDescription,
   checkEnvironment,
@@ -489,13 +490,13 @@ export class FunctionRegistry {
           ? merge
             ? (old?.maximumRetryAttempts ?? null)
             : null
-          : intIn(attempts, 'maximumRetryAttempts', maxAttempts),
+          : between(maxAttempts.min, maxAttempts.max)(attempts, 'maximumRetryAttempts'),
       maximumEventAgeS:
         age === undefined
           ? merge
             ? (old?.maximumEventAgeS ?? null)
             : null
-          : intIn(age, 'maximumEventAgeInSeconds', maxEventAgeS),
+          : between(maxEventAgeS.min, maxEventAgeS.max)(age, 'maximumEventAgeInSeconds'),
       // A Date in the service model: epoch seconds in JSON.
       lastModified: Date.now() / 1000,
     };
@@ -566,12 +567,4 @@ export class FunctionRegistry {
     }
     return this.get(text);
   }
-}
-
-function intIn(value: unknown, field: string, rule: { min: number; max: number }): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < rule.min) {
-    throw validationError(field, value, `Member must have value greater than or equal to ${rule.min}`);
-  }
-  if (value > rule.max) throw validationError(field, value, `Member must have value less than or equal to ${rule.max}`);
-  return value;
 }

@@ -15,7 +15,8 @@ import {
 import { isRecord } from '../../lib/guards.js';
 import { ApiError, invalid, validationError } from './api-error.js';
 
-const between = (min: number, max: number) => (value: unknown, field: string) => {
+/** An integer field within [min, max], refused with AWS's constraint messages. */
+export const between = (min: number, max: number) => (value: unknown, field: string) => {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
     throw validationError(field, value, `Member must have value greater than or equal to ${min}`);
   }

@@ -9,6 +9,7 @@ import { FUNCTION_NAME_PATTERN, LOG_GROUP_PREFIX } from '../../lambda/platform.j
 import { defaultSweepOptions, matching, resolveTargetOptions, runIdValue } from '../../options.js';
 import { deleteSetupRole, getRole, isManagedRole, roleNameOf } from '../../setup/role.js';
 import { openTarget, type TargetSession } from '../../target/target.js';
+import { counted } from '../../text/format.js';
 import { withTargetOptions } from '../common-options.js';
 
 const GROUP = 'Cleanup:';
@@ -59,10 +60,6 @@ const builder = (y: Argv<object>) =>
     );
 
 type CleanupArgs = ReturnType<typeof builder> extends Argv<infer U> ? U : never;
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
 
 /** `--role`: delete the role setup made for this prefix (or, on a dry run, say whether there is one). */
 async function cleanupRole(session: TargetSession, prefix: string, dryRun: boolean): Promise<string> {
@@ -116,10 +113,10 @@ export const cleanupCommand: CommandModule<object, CleanupArgs> = {
         const verb = dryRun ? 'Would delete' : 'Deleted';
         const n = result.deleted.length;
         const logs = n === 1 ? 'its log group' : 'their log groups';
-        lines.push(`${verb} ${plural(n, 'function')} ${which}, with ${logs}, on ${session.description}:`);
+        lines.push(`${verb} ${counted(n, 'function')} ${which}, with ${logs}, on ${session.description}:`);
         lines.push(...result.deleted.map((name) => `  ${name}`));
       }
-      lines.push(`Kept ${plural(result.kept, 'other function')}.`);
+      lines.push(`Kept ${counted(result.kept, 'other function')}.`);
       if (argv.role === true) lines.push(await cleanupRole(session, prefix ?? DEFAULT_PREFIX, dryRun));
       if (dryRun && (result.deleted.length > 0 || argv.role === true)) lines.push('Dry run: nothing was deleted.');
       process.stdout.write(`${lines.join('\n')}\n`);

@@ -362,6 +362,8 @@ const DEFAULT_COST: Readonly<Record<Algorithm, number>> = {
  * running, each would finish within the gaps it waits; it measures progress, not speed, so it keeps the smaller cost.
  */
 const BACKGROUND_COST: Readonly<Record<Algorithm, number>> = { bcrypt: 7, pbkdf2: pbkdf2.default };
+/** Times a throttled invoke is retried unless --max-retries says otherwise (the runner's default too). */
+export const DEFAULT_MAX_RETRIES = 8;
 /** Per target: the local emulator runs one cell at a time; AWS takes concurrent invocations. */
 const DEFAULT_CONCURRENCY: Readonly<Record<Target, number>> = { local: 1, aws: 10 };
 /**
@@ -538,9 +540,9 @@ export const SWEEP_OPTION_TABLE: OptionTable<SweepOptions> = [
     key: 'maxRetries',
     group: OPTION_GROUPS.reps,
     describe: `Times a throttled invocation (429 TooManyRequestsException) is retried, with jittered exponential back-off from 0.1 s up to 20 s, before it is recorded as throttled; each record counts its retries. A throttled attempt never ran, so it is never a measurement. Allowed: an integer from ${MAX_RETRIES_RULE.min} to ${MAX_RETRIES_RULE.max}`,
-    defaultDescription: '8',
+    defaultDescription: String(DEFAULT_MAX_RETRIES),
     parse: integer(MAX_RETRIES_RULE),
-    fallback: () => 8,
+    fallback: () => DEFAULT_MAX_RETRIES,
   },
   {
     flag: 'timeout',

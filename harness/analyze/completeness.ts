@@ -9,11 +9,10 @@
  * entries in memory; completeness() and actualCost() are the same over records held whole.
  */
 import { HashedStringSet } from '../../lib/collections.js';
-import { stringField } from '../../lib/guards.js';
 import { gbSeconds, invocationCostUsd } from '../lambda/pricing.js';
 import type { ReportFields } from '../lambda/report-line.js';
 import type { InvocationRecord } from '../run/record.js';
-import { type CarriedReports, carriedReports } from './rows.js';
+import { type CarriedReports, carriedReports, responseChildIds } from './rows.js';
 
 /** One invocation the run made (or a fan-out child one of them made), whose REPORT line should exist. */
 export interface ExpectedReport {
@@ -50,13 +49,6 @@ export interface ActualCost {
 }
 
 /** Request ids of the fan-out children a parent's response lists (WorkloadResponse.children). */
-function childIds(response: unknown): string[] {
-  if (typeof response !== 'object' || response === null || !('children' in response)) return [];
-  const children = (response as { children: unknown }).children;
-  if (!Array.isArray(children)) return [];
-  return children.map((child) => stringField(child, 'requestId')).filter((id): id is string => id !== null);
-}
-
 /** The invocations of one record that Lambda ran: the record's own (when it has a request id), then its children. */
 export function expectedOf(record: InvocationRecord): ExpectedReport[] {
   if (record.requestId === null) return [];
@@ -71,12 +63,14 @@ export function expectedOf(record: InvocationRecord): ExpectedReport[] {
   };
   return [
     { requestId: record.requestId, kind: 'invocation' as const, parentRequestId: null, ...cell },
-    ...childIds(record.response).map((id) => ({
-      requestId: id,
-      kind: 'fan-out child' as const,
-      parentRequestId: record.requestId,
-      ...cell,
-    })),
+    ...(responseChildIds(record.response) ?? [])
+      .filter((id): id is string => id !== null)
+      .map((id) => ({
+        requestId: id,
+        kind: 'fan-out child' as const,
+        parentRequestId: record.requestId,
+        ...cell,
+      })),
   ];
 }
 

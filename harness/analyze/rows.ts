@@ -107,7 +107,7 @@ export interface InvocationRow {
 }
 
 /** Request ids of the fan-out children the response lists (WorkloadResponse.children); null when it lists none. */
-function responseChildIds(response: unknown): Array<string | null> | null {
+export function responseChildIds(response: unknown): Array<string | null> | null {
   if (!isRecord(response) || !Array.isArray(response.children)) return null;
   return response.children.map((child) => stringField(child, 'requestId'));
 }

@@ -141,6 +141,9 @@ function skippedLines(run: RunReport): string[] {
  * The run as a whole, under the table: cost against the estimate, REPORT completeness with the missing rows listed
  * (at most `maxMissing` of them), throttling, and skipped memory sizes.
  */
+/** Missing rows a command's terminal report lists before it says how many more there are. */
+export const MISSING_ROWS_SHOWN = 20;
+
 export function renderRunReport(run: RunReport, maxMissing = Number.POSITIVE_INFINITY): string {
   const lines = [
     ...costLines(run),

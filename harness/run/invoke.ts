@@ -4,11 +4,12 @@
  * classified into a record. Nothing here throws for a failed invocation.
  */
 import { InvokeCommand, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
+import { DEFAULT_MAX_RETRIES } from '../options.js';
 import { EMULATOR_HEADERS, type EmulatorInvokeHeaders, type TargetSession } from '../target/target.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, withThrottleRetries } from './retry.js';
 
 /** Callers without a --max-retries of their own (the background experiment) retry throttles as the sweep's default. */
-const DEFAULT_INVOKE_RETRY: RetryPolicy = { ...DEFAULT_RETRY_POLICY, maxRetries: 8 };
+const DEFAULT_INVOKE_RETRY: RetryPolicy = { ...DEFAULT_RETRY_POLICY, maxRetries: DEFAULT_MAX_RETRIES };
 
 export interface InvokeOutcome {
   requestId: string | null;

@@ -14,7 +14,7 @@ import { CLOUDWATCH_REPORTS_FILE } from '../../analyze/log-files.js';
 import { renderRecommendation } from '../../analyze/recommend.js';
 import { REPORT_FILE } from '../../analyze/report/html.js';
 import { renderKneeTable } from '../../analyze/scaling.js';
-import { renderRunReport, renderSummaryTable } from '../../analyze/table.js';
+import { MISSING_ROWS_SHOWN, renderRunReport, renderSummaryTable } from '../../analyze/table.js';
 import { ConfigError, RunDirError } from '../../errors.js';
 import { resolveLogsWaitOptions, resolveTargetOptions, type TargetOptions } from '../../options.js';
 import { INVOCATIONS_FILE, readInvocationsJsonl } from '../../run/record.js';
@@ -184,7 +184,7 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
       renderSummaryTable(result.summary),
       renderKneeTable(result.scaling),
       renderRecommendation(result.recommendations),
-      renderRunReport(result.run, 20),
+      renderRunReport(result.run, MISSING_ROWS_SHOWN),
     ];
     process.stdout.write(out.join('\n'));
   },

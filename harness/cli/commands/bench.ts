@@ -5,14 +5,13 @@
 import type { Argv, CommandModule } from 'yargs';
 import { renderRecommendation } from '../../analyze/recommend.js';
 import { renderKneeTable } from '../../analyze/scaling.js';
-import { renderRunReport, renderSummaryTable } from '../../analyze/table.js';
+import { MISSING_ROWS_SHOWN, renderRunReport, renderSummaryTable } from '../../analyze/table.js';
 import { MB_PER_VCPU, memoryForVcpus } from '../../lambda/platform.js';
 import { oversubscriptionWarning } from '../../pipeline.js';
 import { withMeasureOptions } from '../common-options.js';
 import { collectAndAnalyze, measureFlags, measureFromCli } from '../measure.js';
 
 /** The missing REPORT rows the terminal lists; summary.md lists every one. */
-const MISSING_ROWS_SHOWN = 20;
 
 const builder = (y: Argv<object>) =>
   withMeasureOptions(y, 'role-and-resume')

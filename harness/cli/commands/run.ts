@@ -1,6 +1,6 @@
 /** `vcpu-bench run`: drive the sweep, appending every invocation to results/<run-id>/invocations.jsonl. */
 import type { Argv, CommandModule } from 'yargs';
-import { renderRunReport } from '../../analyze/table.js';
+import { MISSING_ROWS_SHOWN, renderRunReport } from '../../analyze/table.js';
 import { MB_PER_VCPU } from '../../lambda/platform.js';
 import { oversubscriptionWarning } from '../../pipeline.js';
 import { INVOCATIONS_FILE } from '../../run/record.js';
@@ -28,7 +28,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       const { cells, runDir } = run;
       // Late REPORT lines are collected here, while the target is open; `analyze` then needs no access to it.
       const analysis = await collectAndAnalyze(run, flags.logsWaitS);
-      process.stdout.write(renderRunReport(analysis.run, 20));
+      process.stdout.write(renderRunReport(analysis.run, MISSING_ROWS_SHOWN));
       process.stdout.write(
         `${runDir.dir}/${INVOCATIONS_FILE}: ${cells.length} cells. Next: npm run cli -- analyze ${runDir.dir}\n`,
       );

@@ -48,33 +48,41 @@ function select(doc: unknown, path: string): unknown {
   return value;
 }
 
-function compare(actual: unknown, op: string, raw: string): boolean {
-  if (raw.startsWith('"')) {
-    if (typeof actual !== 'string') return op === '!=';
-    const expected = raw.slice(1, -1);
-    const wildcard = new RegExp(
-      `^${expected
-        .split('*')
-        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-        .join('.*')}$`,
-    );
-    const equal = wildcard.test(actual);
-    if (op === '=') return equal;
-    if (op === '!=') return !equal;
-    throw invalidPattern(`${op} compares numbers, not "${expected}"`);
-  }
-  const expected = Number(raw);
-  if (!Number.isFinite(expected)) throw invalidPattern(`${raw} is neither a number nor a quoted string`);
-  if (typeof actual !== 'number') return op === '!=';
-  const ops: Record<string, (a: number, b: number) => boolean> = {
-    '=': (a, b) => a === b,
-    '!=': (a, b) => a !== b,
-    '<': (a, b) => a < b,
-    '>': (a, b) => a > b,
-    '<=': (a, b) => a <= b,
-    '>=': (a, b) => a >= b,
+const NUMERIC_OPS: Readonly<Record<string, (a: number, b: number) => boolean>> = {
+  '=': (a, b) => a === b,
+  '!=': (a, b) => a !== b,
+  '<': (a, b) => a < b,
+  '>': (a, b) => a > b,
+  '<=': (a, b) => a <= b,
+  '>=': (a, b) => a >= b,
+};
+
+/**
+ * One condition's comparison, made once per pattern and applied to every event. What it refuses, it refuses when it
+ * first meets an event, as before; a quoted value's wildcard expression is built then, once.
+ */
+function comparison(op: string, raw: string): (actual: unknown) => boolean {
+  let wildcard: RegExp | undefined;
+  return (actual) => {
+    if (raw.startsWith('"')) {
+      if (typeof actual !== 'string') return op === '!=';
+      const expected = raw.slice(1, -1);
+      wildcard ??= new RegExp(
+        `^${expected
+          .split('*')
+          .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+          .join('.*')}$`,
+      );
+      const equal = wildcard.test(actual);
+      if (op === '=') return equal;
+      if (op === '!=') return !equal;
+      throw invalidPattern(`${op} compares numbers, not "${expected}"`);
+    }
+    const expected = Number(raw);
+    if (!Number.isFinite(expected)) throw invalidPattern(`${raw} is neither a number nor a quoted string`);
+    if (typeof actual !== 'number') return op === '!=';
+    return (NUMERIC_OPS[op] as (a: number, b: number) => boolean)(actual, expected);
   };
-  return (ops[op] as (a: number, b: number) => boolean)(actual, expected);
 }
 
 const CONDITION =
@@ -97,7 +105,10 @@ function parseJsonExpression(text: string): JsonTest {
     if (!m) throw invalidPattern(`cannot read "${rest.trim()}"`);
     rest = rest.slice(m[0].length);
     const [, path = '', op, value, keyword] = m;
-    if (op && value) return (doc) => compare(select(doc, path), op, value);
+    if (op && value) {
+      const compare = comparison(op, value);
+      return (doc) => compare(select(doc, path));
+    }
     const word = (keyword ?? '').replace(/\s+/g, ' ');
     const checks: Record<string, (v: unknown) => boolean> = {
       'IS TRUE': (v) => v === true,

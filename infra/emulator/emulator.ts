@@ -302,13 +302,15 @@ export class Emulator {
     }
   }
 
-  private hasIdleEnvironment(view: EnvFunctionView): boolean {
+  /** The most recently used idle environment of the same function and configuration: the one that stays warm. */
+  private idleEnvironment(view: EnvFunctionView): Environment | null {
+    let best: Environment | null = null;
     for (const env of this.environments) {
       const same =
         env.fn.name === view.name && env.fn.version === view.version && env.fn.generation === view.generation;
-      if (same && env.state === 'idle') return true;
+      if (same && env.state === 'idle' && (!best || env.lastUsedAt > best.lastUsedAt)) best = env;
     }
-    return false;
+    return best;
   }
 
   private environmentView(r: Resolved): EnvFunctionView {
@@ -337,15 +339,8 @@ export class Emulator {
       : new ExecutionEnvironment(view, this);
   }
 
-  private async acquire(r: Resolved): Promise<Environment> {
-    const view = this.environmentView(r);
-    // Most recently used idle environment of the same function and configuration first: that is what stays warm.
-    let best: Environment | null = null;
-    for (const env of this.environments) {
-      const same =
-        env.fn.name === view.name && env.fn.version === view.version && env.fn.generation === view.generation;
-      if (same && env.state === 'idle' && (!best || env.lastUsedAt > best.lastUsedAt)) best = env;
-    }
+  private async acquire(view: EnvFunctionView): Promise<Environment> {
+    const best = this.idleEnvironment(view);
     if (best) {
       best.state = 'busy';
       return best;
@@ -376,10 +371,14 @@ export class Emulator {
       }
       return;
     }
+    const reserved = new Set(
+      this.registry
+        .list()
+        .filter((f) => f.reservedConcurrency !== null)
+        .map((f) => f.name),
+    );
     let unreservedBusy = 0;
-    for (const [name, n] of this.busyByFunction) {
-      if (this.registry.list().find((f) => f.name === name)?.reservedConcurrency == null) unreservedBusy += n;
-    }
+    for (const [name, n] of this.busyByFunction) if (!reserved.has(name)) unreservedBusy += n;
     if (unreservedBusy >= this.concurrency - this.registry.reservedSum()) {
       throw throttled('Rate Exceeded.', 'ConcurrentInvocationLimitExceeded');
     }
@@ -397,12 +396,12 @@ export class Emulator {
     }
     this.admit(fn);
     const view = this.environmentView(r);
-    const injected = this.faults.beforeInvoke(view, !this.hasIdleEnvironment(view), this.logs);
+    const injected = this.faults.beforeInvoke(view, this.idleEnvironment(view) === null, this.logs);
     if (injected) return injected;
     this.busyByFunction.set(fn.name, (this.busyByFunction.get(fn.name) ?? 0) + 1);
     let env: Environment | null = null;
     try {
-      env = await this.acquire(r);
+      env = await this.acquire(view);
       return await env.invoke(randomUUID(), payload, clientContext);
     } finally {
       const left = (this.busyByFunction.get(fn.name) ?? 1) - 1;

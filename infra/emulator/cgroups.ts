@@ -127,16 +127,23 @@ function quotaUs(cpus: number): number {
 const V1_CONTROLLERS = ['cpu', 'cpuset', 'memory', 'freezer'] as const;
 type V1Controller = (typeof V1_CONTROLLERS)[number];
 
-function v1Parent(c: V1Controller): string | null {
-  const mount = cgroupMounts().find((m) => m.type === 'cgroup' && m.options.includes(c));
-  return mount ? cgroupDir(mount, ownCgroups().get(c) ?? '/') : null;
+/** This process's group in each mounted v1 hierarchy (mountinfo and /proc/self/cgroup read once). */
+function v1Parents(): Map<V1Controller, string> {
+  const mounts = cgroupMounts();
+  const own = ownCgroups();
+  const parents = new Map<V1Controller, string>();
+  for (const c of V1_CONTROLLERS) {
+    const mount = mounts.find((m) => m.type === 'cgroup' && m.options.includes(c));
+    if (mount) parents.set(c, cgroupDir(mount, own.get(c) ?? '/'));
+  }
+  return parents;
 }
 
 /** The emulator's base group in each v1 hierarchy, made now; a string says why it cannot be. */
-function v1Bases(baseName: string): Map<V1Controller, string> | string {
+function v1Bases(parents: Map<V1Controller, string>, baseName: string): Map<V1Controller, string> | string {
   const bases = new Map<V1Controller, string>();
   for (const c of V1_CONTROLLERS) {
-    const parent = v1Parent(c);
+    const parent = parents.get(c);
     if (!parent) return `cgroup v1: no ${c} hierarchy mounted`;
     const base = path.join(parent, baseName);
     try {
@@ -155,11 +162,11 @@ function v1Bases(baseName: string): Map<V1Controller, string> | string {
 }
 
 /** Writes an environment's limits into its v1 groups (one directory per controller). */
-function writeV1Limits(dirs: Record<V1Controller, string>, cpusetBase: string, limits: EnvLimits): void {
+function writeV1Limits(dirs: Record<V1Controller, string>, mems: string, limits: EnvLimits): void {
   write(path.join(dirs.cpu, 'cpu.cfs_period_us'), String(CFS_PERIOD_US));
   write(path.join(dirs.cpu, 'cpu.cfs_quota_us'), String(quotaUs(limits.cpus)));
   write(path.join(dirs.cpuset, 'cpuset.cpus'), formatCpuList(limits.cores));
-  write(path.join(dirs.cpuset, 'cpuset.mems'), readProcText(path.join(cpusetBase, 'cpuset.mems')) ?? '0');
+  write(path.join(dirs.cpuset, 'cpuset.mems'), mems);
   const bytes = String(limits.memoryMb * 1024 * 1024);
   write(path.join(dirs.memory, 'memory.limit_in_bytes'), bytes);
   // Without a swap limit the group could page out instead of meeting the OOM killer; not every kernel has it.
@@ -225,10 +232,13 @@ function createOrUndo<T>(dirs: string[], fill: () => T): T {
 }
 
 function detectV1(baseName: string): CgroupSupport | string {
-  sweepStale(V1_CONTROLLERS.map(v1Parent).filter((p): p is string => p !== null));
-  const bases = v1Bases(baseName);
+  const parents = v1Parents();
+  sweepStale([...parents.values()]);
+  const bases = v1Bases(parents, baseName);
   if (typeof bases === 'string') return bases;
   const baseOf = (c: V1Controller) => bases.get(c) as string;
+  // The memory nodes environments take: the base's, which it inherited from its parent and which do not change.
+  const mems = readProcText(path.join(baseOf('cpuset'), 'cpuset.mems')) ?? '0';
   return {
     mode: 'v1',
     detail: `cgroup v1 under ${baseOf('cpu')} (cpu, cpuset, memory, freezer hierarchies)`,
@@ -239,7 +249,7 @@ function detectV1(baseName: string): CgroupSupport | string {
         string
       >;
       return createOrUndo(Object.values(dirs), () => {
-        writeV1Limits(dirs, baseOf('cpuset'), limits);
+        writeV1Limits(dirs, mems, limits);
         return v1Group(dirs);
       });
     },

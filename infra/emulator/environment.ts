@@ -36,6 +36,7 @@ import {
   type EnvironmentState,
   errorDocument,
   type InvocationOutcome,
+  LineSplitter,
   lambdaVariables,
   logStreamName,
 } from './environment-common.js';
@@ -126,7 +127,7 @@ export class ExecutionEnvironment implements Environment {
   private heldNext: http.ServerResponse | null = null;
   private pending: Pending | null = null;
   private readonly initWaiters: Array<() => void> = [];
-  private lineBuffers = { stdout: '', stderr: '' };
+  private readonly lines = { stdout: new LineSplitter(), stderr: new LineSplitter() };
   /** Only the runtime this environment started knows it (see EnvSpec.runtimeToken). */
   private readonly runtimeToken = randomBytes(32).toString('hex');
   private assignedCores: readonly number[] = [];
@@ -589,16 +590,11 @@ export class ExecutionEnvironment implements Environment {
   }
 
   private onOutput(stream: 'stdout' | 'stderr', chunk: Buffer): void {
-    const text = this.lineBuffers[stream] + chunk.toString('utf8');
-    const lines = text.split('\n');
-    this.lineBuffers[stream] = lines.pop() ?? '';
-    for (const line of lines) {
-      if (line.startsWith(OUTPUT_MARKER)) {
-        this.onOutputMarker(stream, line.slice(OUTPUT_MARKER.length));
-        continue;
-      }
-      // The runtime turns newlines inside one record into \r (one record, one event); CloudWatch shows them as newlines.
-      this.log(line.replace(/\r/g, '\n'));
+    // LineSplitter turns the \r the runtime writes for newlines inside one record (one record, one event) back into
+    // newlines, as CloudWatch shows them; the output marker has no \r in it.
+    for (const line of this.lines[stream].push(chunk)) {
+      if (line.startsWith(OUTPUT_MARKER)) this.onOutputMarker(stream, line.slice(OUTPUT_MARKER.length));
+      else this.log(line);
     }
   }
 

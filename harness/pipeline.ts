@@ -292,9 +292,8 @@ export interface MeasuredRun {
   session: TargetSession;
   runDir: RunDir;
   result: SweepResult;
-  /** The cells run: the plan's, less those of memory sizes the account refused. */
+  /** The cells run: the plan's, less those of memory sizes the account refused (run.json lists those). */
   cells: PlannedCell[];
-  skipped: SkippedFunction[];
 }
 
 /**
@@ -326,7 +325,7 @@ export async function measure<T>(
     const cells = cellsAfterDeploy(plan, deployed, runDir, manifest);
     for (const line of skippedLines(manifest.skipped ?? [])) notice(line);
     const result = await runStep(session, plan, runDir, manifest, input.signal, input.progress, cells);
-    const run = { plan, session, runDir, result, cells, skipped: manifest.skipped ?? [] };
+    const run = { plan, session, runDir, result, cells };
     return { run, after: result.interrupted ? null : await after(run) };
   } finally {
     await session.close();

@@ -14,7 +14,7 @@ import { CreateFunctionCommand, InvokeCommand, LambdaClient, waitUntilFunctionAc
 import { zipSync } from 'fflate';
 import { ensureBundle } from '../harness/deploy/bundle.js';
 import { HANDLER, MB_PER_VCPU, MEMORY_MB, memoryForVcpus, RUNTIME } from '../harness/lambda/platform.js';
-import { parseReportLine } from '../harness/lambda/report-line.js';
+import { extractReportLines, type ReportFields } from '../harness/lambda/report-line.js';
 import { parallelism } from '../harness/model/parallelism.js';
 import { median, quantile } from '../harness/statistics/statistics.js';
 import { startEmulator } from '../infra/emulator/emulator.js';
@@ -50,7 +50,7 @@ async function create(name: string, zip: Uint8Array, memoryMb: number): Promise<
 async function invoke(
   name: string,
   payload: unknown,
-): Promise<{ clientMs: number; report: ReturnType<typeof parseReportLine>; body: Record<string, unknown> }> {
+): Promise<{ clientMs: number; report: ReportFields | null; body: Record<string, unknown> }> {
   const started = performance.now();
   const out = await lambda.send(
     new InvokeCommand({ FunctionName: name, LogType: 'Tail', Payload: JSON.stringify(payload) }),
@@ -58,11 +58,8 @@ async function invoke(
   const clientMs = performance.now() - started;
   if (out.FunctionError) throw new Error(`${name}: ${Buffer.from(out.Payload ?? []).toString()}`);
   const body = JSON.parse(Buffer.from(out.Payload ?? []).toString() || 'null') as Record<string, unknown>;
-  const line = Buffer.from(out.LogResult ?? '', 'base64')
-    .toString('utf8')
-    .split('\n')
-    .find((l) => l.startsWith('REPORT'));
-  return { clientMs, report: line ? parseReportLine(line) : null, body: body ?? {} };
+  const report = extractReportLines(Buffer.from(out.LogResult ?? '', 'base64').toString('utf8'))[0] ?? null;
+  return { clientMs, report, body: body ?? {} };
 }
 
 const hostCores = os.cpus().length;

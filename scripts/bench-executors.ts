@@ -15,7 +15,7 @@ import os from 'node:os';
 import { CreateFunctionCommand, InvokeCommand, LambdaClient, waitUntilFunctionActiveV2 } from '@aws-sdk/client-lambda';
 import { zipSync } from 'fflate';
 import { HANDLER, MB_PER_VCPU, memoryForVcpus, RUNTIME, vcpuShare } from '../harness/lambda/platform.js';
-import { parseReportLine } from '../harness/lambda/report-line.js';
+import { extractReportLines, type ReportFields } from '../harness/lambda/report-line.js';
 import { median, quantile } from '../harness/statistics/statistics.js';
 import { renderTable } from '../harness/text/table.js';
 import { createDockerExecutor } from '../infra/docker/executor.js';
@@ -33,7 +33,7 @@ interface Side {
   lambda: LambdaClient;
 }
 
-async function side(label: string, emulator: Emulator): Promise<Side> {
+function side(label: string, emulator: Emulator): Side {
   const lambda = new LambdaClient({
     endpoint: emulator.endpoint,
     region: 'us-east-1',
@@ -65,7 +65,7 @@ async function invoke(
   s: Side,
   name: string,
   payload: unknown,
-): Promise<{ clientMs: number; report: ReturnType<typeof parseReportLine>; body: Record<string, number> }> {
+): Promise<{ clientMs: number; report: ReportFields | null; body: Record<string, number> }> {
   const started = performance.now();
   const out = await s.lambda.send(
     new InvokeCommand({ FunctionName: name, LogType: 'Tail', Payload: JSON.stringify(payload) }),
@@ -73,11 +73,8 @@ async function invoke(
   const clientMs = performance.now() - started;
   const text = Buffer.from(out.Payload ?? []).toString();
   if (out.FunctionError) throw new Error(`${s.label} ${name}: ${text}`);
-  const line = Buffer.from(out.LogResult ?? '', 'base64')
-    .toString('utf8')
-    .split('\n')
-    .find((l) => l.startsWith('REPORT'));
-  return { clientMs, report: line ? parseReportLine(line) : null, body: JSON.parse(text || '{}') };
+  const report = extractReportLines(Buffer.from(out.LogResult ?? '', 'base64').toString('utf8'))[0] ?? null;
+  return { clientMs, report, body: JSON.parse(text || '{}') };
 }
 
 /** Markdown, numbers right-aligned: every column but the first. */
@@ -215,15 +212,12 @@ function defaultSweepSeconds(): Promise<{ seconds: number; code: number | null }
 const load = os.loadavg()[0] ?? 0;
 console.log(`host: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), load average ${load.toFixed(2)}`);
 const sides = [
-  await side('process', await startEmulator({ concurrency: 20 })),
-  await side(
+  side('process', await startEmulator({ concurrency: 20 })),
+  side(
     'docker runtime-api',
     await startEmulator({ concurrency: 20, executor: await createDockerExecutor({ mode: 'runtime-api' }) }),
   ),
-  await side(
-    'docker rie',
-    await startEmulator({ concurrency: 20, executor: await createDockerExecutor({ mode: 'rie' }) }),
-  ),
+  side('docker rie', await startEmulator({ concurrency: 20, executor: await createDockerExecutor({ mode: 'rie' }) })),
 ];
 for (const s of sides) console.log(`${s.label}: ${s.emulator.executor.detail}`);
 console.log('');

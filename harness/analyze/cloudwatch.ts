@@ -115,20 +115,22 @@ export async function saveRunReportLines(
   dir: string,
   logs: CloudWatchLogsClient,
   records: readonly Pick<InvocationRecord, 'functionName' | 'startedAt' | 'clientMs'>[],
-): Promise<{ fetched: number; file: string; scope: { functionNames: string[]; window: LogWindow } } | null> {
+): Promise<{
+  fetched: number;
+  file: string;
+  scope: { functionNames: string[]; window: LogWindow };
+  /** The file's whole text as written. */
+  text: string;
+} | null> {
   const scope = runLogScope(records);
   if (scope === null) return null;
   const lines = await fetchReportLines(logs, scope.functionNames, scope.window);
   const file = path.join(dir, CLOUDWATCH_REPORTS_FILE);
-  let saved = '';
-  try {
-    saved = await readFile(file, 'utf8');
-  } catch (error: unknown) {
-    if (!isNotFound(error)) throw error;
-  }
+  const saved = (await savedText(file)) ?? '';
   const merged = [...new Set([...saved.split('\n').filter((line) => line !== ''), ...lines])];
-  await writeFileAtomic(file, merged.map((line) => `${line}\n`).join(''));
-  return { fetched: lines.length, file, scope };
+  const text = merged.map((line) => `${line}\n`).join('');
+  await writeFileAtomic(file, text);
+  return { fetched: lines.length, file, scope, text };
 }
 
 async function savedText(file: string): Promise<string | undefined> {
@@ -172,9 +174,10 @@ export async function awaitRunReportLines(
   o: AwaitReportsOptions,
 ): Promise<AwaitedReports> {
   const file = path.join(dir, CLOUDWATCH_REPORTS_FILE);
-  const check = async (): Promise<Completeness> => {
+  /** What the saved REPORT lines (the file's text) cover of the run's. */
+  const completenessOf = (text: string): Completeness => {
     const saved = new Set<string>();
-    for (const line of asPlainLog((await savedText(file)) ?? '').split(/\r?\n/)) {
+    for (const line of asPlainLog(text).split(/\r?\n/)) {
       const id = reportRequestId(line);
       if (id !== null) saved.add(id);
     }
@@ -182,18 +185,18 @@ export async function awaitRunReportLines(
     return { expected: scope.expected, found: scope.expected - missing.length, missing };
   };
   const { records } = scope;
-  let found = await check();
+  let found = completenessOf((await savedText(file)) ?? '');
   const deadline = Date.now() + o.deadlineMs;
   let polls = 0;
   for (let delayMs = o.firstPollMs ?? 2000; found.missing.length > 0 && !o.signal?.aborted; ) {
     const functions = new Set(found.missing.map((m) => m.functionName));
-    await saveRunReportLines(
+    const saved = await saveRunReportLines(
       dir,
       logs,
       records.filter((r) => functions.has(r.functionName)),
     );
     polls += 1;
-    found = await check();
+    found = completenessOf(saved?.text ?? (await savedText(file)) ?? '');
     o.onPoll?.(found, polls);
     if (found.missing.length === 0 || Date.now() + delayMs > deadline) break;
     await sleep(delayMs, o.signal);

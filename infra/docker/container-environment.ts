@@ -52,6 +52,8 @@ export class ContainerEnvironment {
   private stderrTail = '';
   private peakSampledMb = 0;
   private gone = false;
+  /** The removal kill() started, which the exit then waits for. */
+  private removal: Promise<void> | null = null;
   cpuQuota: number;
 
   constructor(private readonly options: ContainerEnvironmentOptions) {
@@ -122,7 +124,8 @@ export class ContainerEnvironment {
     } catch {
       // gone already
     }
-    this.options.track(removeContainer(this.name));
+    this.removal = removeContainer(this.name);
+    this.options.track(this.removal);
   }
 
   /**
@@ -161,7 +164,8 @@ export class ContainerEnvironment {
     this.oomAtExit = info?.oomKilled ?? false;
     this.gone = true;
     this.queued.length = 0;
-    const removed = removeContainer(this.name).then(() => this.options.onGone?.());
+    // A killed container's removal is under way already: wait for it rather than asking docker again.
+    const removed = (this.removal ?? removeContainer(this.name)).then(() => this.options.onGone?.());
     this.options.track(removed);
     return exitOf(exit.code, exit.signal);
   }

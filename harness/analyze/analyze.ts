@@ -45,11 +45,18 @@ import type { Exporter } from './exporter.js';
 import { summaryJson } from './json.js';
 import { logLineBatches } from './log-files.js';
 import { type Recommendation, type RecommendOptions, recommend } from './recommend.js';
-import type { InitPoint } from './report/charts.js';
 import { reportHtml } from './report/html.js';
 import { loadChartLibraries } from './report/render.js';
 import { reportDocument } from './report/report.js';
-import { type CarriedReports, carriedReports, type InvocationRow, reportsWanted, toInvocationRow } from './rows.js';
+import {
+  type CarriedReports,
+  carriedReports,
+  type InitPoint,
+  type InvocationRow,
+  initPointOf,
+  reportsWanted,
+  toInvocationRow,
+} from './rows.js';
 import { type RunReport, runReportOf } from './run-report.js';
 import { type ScalingRow, scalingCsv, scalingRows } from './scaling.js';
 import { type SummaryInput, type SummaryRow, summarize, summaryInput } from './summary.js';
@@ -210,10 +217,8 @@ class RowSink {
   add(row: InvocationRow): void {
     this.batch.push(row);
     this.summaryInputs.push(summaryInput(row));
-    if (row.init_ms !== null) {
-      const { arch, memory_mb, mode, workers, init_ms } = row;
-      this.initPoints.push({ arch, memory_mb, mode, workers, init_ms });
-    }
+    const point = initPointOf(row);
+    if (point) this.initPoints.push(point);
     if (this.batch.length >= ROWS_PER_WRITE) this.flush();
   }
 
@@ -276,9 +281,9 @@ const PARALLEL_MIN_BYTES = 32 << 20;
 /** Threads beyond a few gain nothing: the main thread, which joins their results in order, becomes the bottleneck. */
 const MAX_THREADS = 4;
 
-async function threadsFor(jsonl: string, o: AnalyzeOptions): Promise<number> {
+function threadsFor(jsonlBytes: number, o: AnalyzeOptions): number {
   if (o.threads !== undefined) return o.threads;
-  return (await stat(jsonl)).size >= PARALLEL_MIN_BYTES ? Math.min(availableParallelism(), MAX_THREADS) : 0;
+  return jsonlBytes >= PARALLEL_MIN_BYTES ? Math.min(availableParallelism(), MAX_THREADS) : 0;
 }
 
 /**
@@ -424,12 +429,18 @@ async function fromLogs(
  * finished chunk by chunk; one that does not waits, with every row after it, until the records and the logs have
  * been searched for the REPORTs it wants.
  */
-async function streamRows(jsonl: string, sink: RowSink, tally: RunTally, o: AnalyzeOptions): Promise<void> {
+async function streamRows(
+  jsonl: string,
+  jsonlBytes: number,
+  sink: RowSink,
+  tally: RunTally,
+  o: AnalyzeOptions,
+): Promise<void> {
   const queue: Queued[] = [];
   const wanted = new Set<string>();
   const spans: ChunkSpan[] = [];
   let lineNumber = 1;
-  for await (const { span, result } of analyzedChunks(jsonl, await threadsFor(jsonl, o))) {
+  for await (const { span, result } of analyzedChunks(jsonl, threadsFor(jsonlBytes, o))) {
     if (result.problem !== null) {
       throw new RunDirError(`${jsonl}:${lineNumber + result.problem.lineIndex}: ${result.problem.message}`);
     }
@@ -469,8 +480,9 @@ export async function analyzeRun(runDir: string, opts: AnalyzeOptions = {}): Pro
     throw new RunDirError(`run directory ${dir} does not exist (expected results/<run-id>/ written by a run)`);
   }
   const jsonl = path.join(dir, INVOCATIONS_FILE);
+  let jsonlBytes: number;
   try {
-    await stat(jsonl);
+    jsonlBytes = (await stat(jsonl)).size;
   } catch (error: unknown) {
     if (isNotFound(error)) {
       throw new RunDirError(`${jsonl} does not exist: the run recorded no invocation`, { cause: error });
@@ -482,7 +494,7 @@ export async function analyzeRun(runDir: string, opts: AnalyzeOptions = {}): Pro
   const sink = new RowSink(path.join(dir, invocationsCsv.name));
   const tally = new RunTally();
   try {
-    await streamRows(jsonl, sink, tally, opts);
+    await streamRows(jsonl, jsonlBytes, sink, tally, opts);
   } catch (error: unknown) {
     await sink.discard();
     // A file that could not be read (run directory, logs) is the user's to fix; anything else is a bug.

@@ -17,8 +17,15 @@ import type { ReportFields } from '../lambda/report-line.js';
 import { INVOCATION_STATUSES, type InvocationRecord, recordOfLine } from '../run/record.js';
 import { completeTallyOf } from './completeness.js';
 import { invocationsCsv } from './csv.js';
-import type { InitPoint } from './report/charts.js';
-import { type CarriedReports, carriedReports, type InvocationRow, reportsWanted, toInvocationRow } from './rows.js';
+import {
+  type CarriedReports,
+  carriedReports,
+  type InitPoint,
+  type InvocationRow,
+  initPointOf,
+  reportsWanted,
+  toInvocationRow,
+} from './rows.js';
 import { SUMMARY_INPUT_FIELDS, type SummaryInput } from './summary.js';
 
 /** Consecutive complete rows: their CSV lines, their summary fields (SUMMARY_WIDTH per row) and Init Durations. */
@@ -188,15 +195,8 @@ class ChunkBuilder {
     for (let i = 0; i < this.rows.length; i++) {
       const row = this.rows[i] as InvocationRow;
       packSummary(row, summaries, i * SUMMARY_WIDTH);
-      if (row.init_ms !== null) {
-        initPoints.push({
-          arch: row.arch,
-          memory_mb: row.memory_mb,
-          mode: row.mode,
-          workers: row.workers,
-          init_ms: row.init_ms,
-        });
-      }
+      const point = initPointOf(row);
+      if (point) initPoints.push(point);
     }
     this.segments.push({
       rows: { csv: invocationsCsv.body(this.rows), count: this.rows.length, summaries, initPoints },

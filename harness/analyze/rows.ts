@@ -262,3 +262,19 @@ export function executorColumns(executor: RecordExecutor | null | undefined) {
     image_standin: executor?.imageStandin ?? null,
   };
 }
+
+/** A cold start's Init Duration: what the Init chart plots, one per invocation that ran INIT. */
+export interface InitPoint {
+  arch: InvocationRow['arch'];
+  memory_mb: number;
+  mode: InvocationRow['mode'];
+  workers: number;
+  init_ms: number;
+}
+
+/** A row's point on the Init chart: null unless the invocation ran INIT. */
+export function initPointOf(row: InvocationRow): InitPoint | null {
+  if (row.init_ms === null) return null;
+  const { arch, memory_mb, mode, workers, init_ms } = row;
+  return { arch, memory_mb, mode, workers, init_ms };
+}

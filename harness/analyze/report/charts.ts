@@ -13,16 +13,8 @@ import { MB_PER_VCPU, MEMORY_MB, vcpuShare } from '../../lambda/platform.js';
 import { parallelism } from '../../model/parallelism.js';
 import { formatCount } from '../../text/format.js';
 import type { Recommendation } from '../recommend.js';
+import type { InitPoint } from '../rows.js';
 import type { SummaryRow } from '../summary.js';
-
-/** A cold start's Init Duration: what the Init chart plots, one per invocation that ran INIT. */
-export interface InitPoint {
-  arch: SummaryRow['arch'];
-  memory_mb: number;
-  mode: SummaryRow['mode'];
-  workers: number;
-  init_ms: number;
-}
 
 export interface ChartInput {
   summary: readonly SummaryRow[];

@@ -6,9 +6,10 @@
 import { stringField } from '../../../lib/guards.js';
 import type { AmdahlRow } from '../amdahl.js';
 import type { Recommendation } from '../recommend.js';
+import type { InitPoint } from '../rows.js';
 import type { ScalingRow } from '../scaling.js';
 import type { SummaryRow } from '../summary.js';
-import { type InitPoint, reportCharts } from './charts.js';
+import { reportCharts } from './charts.js';
 import type { ReportDocument } from './html.js';
 import { runMetadata } from './metadata.js';
 import { renderCharts } from './render.js';

@@ -481,7 +481,12 @@ export async function containersByLabel(key: string, value?: string): Promise<st
  */
 export async function removeByLabel(key: string, value?: string): Promise<string[]> {
   const ids = await containersByLabel(key, value);
-  if (ids.length === 0) return [];
+  if (ids.length > 0) await forceRemoveContainers(ids);
+  return ids;
+}
+
+/** Thaws (a frozen task takes SIGKILL only once thawed) and removes these containers, running or not. */
+export async function forceRemoveContainers(ids: readonly string[]): Promise<void> {
   for (const id of ids) {
     const groups = await containerCgroups(id).catch(() => null);
     try {
@@ -491,7 +496,6 @@ export async function removeByLabel(key: string, value?: string): Promise<string
     }
   }
   await runDocker(['rm', '--force', ...ids]);
-  return ids;
 }
 
 // ---------- the container's cgroups ----------

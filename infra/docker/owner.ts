@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readProcText } from '../../workloads/cgroup-paths.js';
-import { containerCgroups, type DockerObjectKind, listLabelled, removeNetwork, runDocker } from './docker.js';
+import { type DockerObjectKind, forceRemoveContainers, listLabelled, removeNetwork, runDocker } from './docker.js';
 
 /** The emulator's id: on every container, network and image it makes. */
 export const LABEL_EMULATOR = 'vcpu-bench.emulator';
@@ -64,18 +64,8 @@ export async function removeDeadOwners(): Promise<Record<DockerObjectKind, numbe
     const dead = (await listLabelled(kind, LABEL_EMULATOR)).filter((o) => ownerIsDead(o.labels));
     if (dead.length === 0) continue;
     const ids = dead.map((o) => o.id);
-    if (kind === 'container') {
-      // One frozen by its emulator's freezer writes is thawed first: a frozen task takes SIGKILL only once thawed.
-      for (const id of ids) {
-        const groups = await containerCgroups(id).catch(() => null);
-        try {
-          groups?.thaw();
-        } catch {
-          // not frozen, or gone
-        }
-      }
-      await runDocker(['rm', '--force', ...ids]);
-    } else if (kind === 'network') for (const id of ids) await removeNetwork(id);
+    if (kind === 'container') await forceRemoveContainers(ids);
+    else if (kind === 'network') for (const id of ids) await removeNetwork(id);
     else await runDocker(['image', 'rm', '--force', ...ids]);
     removed[kind] = ids.length;
   }

@@ -7,13 +7,14 @@
  * check the sweep needs.
  */
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { GetRoleCommand, NoSuchEntityException } from '@aws-sdk/client-iam';
 import { type AccountLimit, GetAccountSettingsCommand } from '@aws-sdk/client-lambda';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { type ProbeOutcome, probe } from '../deploy/probe.js';
 import { logGroupOf, MEMORY_MB, NEW_ACCOUNT_MEMORY_CAP_MB } from '../lambda/platform.js';
 import { PRICED_REGION } from '../lambda/pricing.js';
 import { functionName, type SweepOptions } from '../options.js';
-import { getRole, trustsLambda } from '../setup/role.js';
+import { trustsLambda } from '../setup/role.js';
 import { isResourceNotFound, type TargetSession } from '../target/target.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
@@ -116,11 +117,8 @@ async function roleCheck(session: TargetSession, role: string | null, account: s
     );
   }
   try {
-    const found = await getRole(session, roleName ?? '');
-    if (found === null) {
-      return check('role', 'fail', `${role} does not exist`, 'vcpu-bench setup --target aws (or pass another --role)');
-    }
-    if (!trustsLambda(found.AssumeRolePolicyDocument)) {
+    const found = (await session.iam.send(new GetRoleCommand({ RoleName: roleName }))).Role;
+    if (!trustsLambda(found?.AssumeRolePolicyDocument)) {
       return check(
         'role',
         'fail',
@@ -130,6 +128,9 @@ async function roleCheck(session: TargetSession, role: string | null, account: s
     }
     return check('role', 'ok', `${role} exists and trusts Lambda`);
   } catch (error: unknown) {
+    if (error instanceof NoSuchEntityException) {
+      return check('role', 'fail', `${role} does not exist`, 'vcpu-bench setup --target aws (or pass another --role)');
+    }
     return check(
       'role',
       'warn',

@@ -114,31 +114,111 @@ const PLAIN_PREFIX = 'REPORT RequestId: ';
 /** Characters that make a line anything but plain: quotes (a CSV export), line terminators the pattern stops at. */
 const NOT_PLAIN = /["\r\n\u2028\u2029]/;
 const WHITESPACE = /\s/;
+const TAB = '\t';
+
+const TEXT_FIELD_INDEX: ReadonlyMap<string, number> = new Map(TEXT_FIELD_NAMES.map((name, i) => [name, i]));
+const fieldIndex = (name: TextFieldName) => TEXT_FIELD_INDEX.get(name) as number;
+const DURATION = fieldIndex('Duration');
+const BILLED_DURATION = fieldIndex('Billed Duration');
+const MEMORY_SIZE = fieldIndex('Memory Size');
+const MAX_MEMORY_USED = fieldIndex('Max Memory Used');
+const INIT_DURATION = fieldIndex('Init Duration');
+const RESTORE_DURATION = fieldIndex('Restore Duration');
+const BILLED_RESTORE_DURATION = fieldIndex('Billed Restore Duration');
+const STATUS = fieldIndex('Status');
+const ERROR_TYPE = fieldIndex('Error Type');
+
+/** Digits whose integer is exact in a double (< 2^53), and powers of ten exact in one (10^22 is the last). */
+const EXACT_DIGITS = 15;
+const EXACT_POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
 /**
- * The request id and fields of a REPORT line in the exact shape Lambda and the emulator write (no prefix, `\t`
- * between `Name: value` fields, nothing odd in the values), read with plain string operations: the analyzer reads
- * hundreds of thousands of these, and the general reader below costs several times more per line. Null for any
- * other shape, which the general reader then takes; for a line of this shape both give the same fields (a test
- * holds them to it).
+ * The leading number of the value that starts at `start` in `line` (leadingNumber of it, trimmed), read in place:
+ * with at most 15 digits, `digits / 10^decimals` is the double nearest the decimal text (both operands are exact and
+ * IEEE division rounds correctly), which is what Number() gives. Longer numbers and values that do not start with a
+ * digit go through leadingNumber.
  */
-function plainTextReport(line: string): { requestId: string; fields: Map<TextFieldName, string> } | null {
-  if (!line.startsWith(PLAIN_PREFIX) || NOT_PLAIN.test(line)) return null;
-  const parts = line.split('\t');
-  const requestId = (parts[0] ?? '').slice(PLAIN_PREFIX.length);
-  if (requestId === '' || WHITESPACE.test(requestId)) return null;
-  const fields = new Map<TextFieldName, string>();
-  for (let i = 1; i < parts.length; i++) {
-    const part = parts[i] ?? '';
-    if (part === '') continue;
-    const colon = part.indexOf(': ');
-    // One `Name: value` per part, the name a known one: then the general reader's pattern can match nowhere else.
-    if (colon <= 0 || part.indexOf(':', colon + 1) !== -1) return null;
-    const name = part.slice(0, colon);
-    if (!isTextFieldName(name)) return null;
-    if (!fields.has(name)) fields.set(name, part.slice(colon + 2).trim());
+function leadingNumberAt(line: string, start: number, end: number): number | null {
+  let i = start;
+  let digits = 0;
+  let value = 0;
+  while (i < end && isDigitAt(line, i)) {
+    value = value * 10 + (line.charCodeAt(i) - DIGIT_0);
+    digits++;
+    i++;
   }
-  return { requestId, fields };
+  if (digits === 0) return leadingNumber(line.slice(start, end).trim());
+  let decimals = 0;
+  if (i < end - 1 && line.charCodeAt(i) === DOT && isDigitAt(line, i + 1)) {
+    i++;
+    while (i < end && isDigitAt(line, i)) {
+      value = value * 10 + (line.charCodeAt(i) - DIGIT_0);
+      decimals++;
+      i++;
+    }
+  }
+  if (digits + decimals > EXACT_DIGITS) return Number(line.slice(start, i));
+  return decimals === 0 ? value : value / (EXACT_POWERS_OF_TEN[decimals] as number);
+}
+
+/** Where each known field's value starts and ends in the line being read (-1: not in it); reused, never shared. */
+const valueStarts = new Int32Array(TEXT_FIELD_NAMES.length);
+const valueEnds = new Int32Array(TEXT_FIELD_NAMES.length);
+
+function numberAt(line: string, field: number): number | null {
+  const start = valueStarts[field] as number;
+  return start === -1 ? null : leadingNumberAt(line, start, valueEnds[field] as number);
+}
+
+function textAt(line: string, field: number): string | undefined {
+  const start = valueStarts[field] as number;
+  return start === -1 ? undefined : line.slice(start, valueEnds[field]).trim();
+}
+
+/**
+ * A REPORT line in the exact shape Lambda and the emulator write (no prefix, `\t` between `Name: value` fields,
+ * nothing odd in the values), read in place: the analyzer reads hundreds of thousands of these, and the general reader
+ * below costs several times more per line. Undefined for any other shape, which the general reader then takes; for a
+ * line of this shape both give the same REPORT (a test holds them to it).
+ */
+function plainTextReport(line: string): ReportFields | null | undefined {
+  if (!line.startsWith(PLAIN_PREFIX) || NOT_PLAIN.test(line)) return undefined;
+  let end = line.indexOf(TAB, PLAIN_PREFIX.length);
+  if (end === -1) end = line.length;
+  const requestId = line.slice(PLAIN_PREFIX.length, end);
+  if (requestId === '' || WHITESPACE.test(requestId)) return undefined;
+  valueStarts.fill(-1);
+  while (end < line.length) {
+    const start = end + 1;
+    end = line.indexOf(TAB, start);
+    if (end === -1) end = line.length;
+    if (start === end) continue;
+    const colon = line.indexOf(': ', start);
+    // One `Name: value` per part, the name a known one: then the general reader's pattern can match nowhere else.
+    if (colon <= start || colon >= end) return undefined;
+    const extra = line.indexOf(':', colon + 1);
+    if (extra !== -1 && extra < end) return undefined;
+    const field = TEXT_FIELD_INDEX.get(line.slice(start, colon));
+    if (field === undefined) return undefined;
+    if (valueStarts[field] === -1) {
+      valueStarts[field] = colon + 2;
+      valueEnds[field] = end;
+    }
+  }
+  const durationMs = numberAt(line, DURATION);
+  const billedDurationMs = numberAt(line, BILLED_DURATION);
+  const memorySizeMb = numberAt(line, MEMORY_SIZE);
+  const maxMemoryUsedMb = numberAt(line, MAX_MEMORY_USED);
+  if (durationMs === null || billedDurationMs === null || memorySizeMb === null || maxMemoryUsedMb === null) {
+    return null;
+  }
+  return reportOf(requestId, durationMs, billedDurationMs, memorySizeMb, maxMemoryUsedMb, {
+    initDurationMs: numberAt(line, INIT_DURATION),
+    restoreDurationMs: numberAt(line, RESTORE_DURATION),
+    billedRestoreDurationMs: numberAt(line, BILLED_RESTORE_DURATION),
+    rawStatus: textAt(line, STATUS),
+    errorType: textAt(line, ERROR_TYPE),
+  });
 }
 
 /** The figures of a text REPORT, from its request id and `Name: value` fields; null when a required one is missing. */
@@ -150,19 +230,42 @@ function reportFromTextFields(requestId: string, fields: Map<TextFieldName, stri
   if (durationMs === null || billedDurationMs === null || memorySizeMb === null || maxMemoryUsedMb === null) {
     return null;
   }
-  const rawStatus = fields.get('Status');
+  return reportOf(requestId, durationMs, billedDurationMs, memorySizeMb, maxMemoryUsedMb, {
+    initDurationMs: leadingNumber(fields.get('Init Duration')),
+    restoreDurationMs: leadingNumber(fields.get('Restore Duration')),
+    billedRestoreDurationMs: leadingNumber(fields.get('Billed Restore Duration')),
+    rawStatus: fields.get('Status'),
+    errorType: fields.get('Error Type'),
+  });
+}
+
+/** A text REPORT's figures, its optional fields as read (a Status or Error Type as written, undefined when absent). */
+function reportOf(
+  requestId: string,
+  durationMs: number,
+  billedDurationMs: number,
+  memorySizeMb: number,
+  maxMemoryUsedMb: number,
+  o: {
+    initDurationMs: number | null;
+    restoreDurationMs: number | null;
+    billedRestoreDurationMs: number | null;
+    rawStatus: string | undefined;
+    errorType: string | undefined;
+  },
+): ReportFields {
   return {
     requestId,
     durationMs,
     billedDurationMs,
     memorySizeMb,
     maxMemoryUsedMb,
-    initDurationMs: leadingNumber(fields.get('Init Duration')),
-    restoreDurationMs: leadingNumber(fields.get('Restore Duration')),
-    billedRestoreDurationMs: leadingNumber(fields.get('Billed Restore Duration')),
+    initDurationMs: o.initDurationMs,
+    restoreDurationMs: o.restoreDurationMs,
+    billedRestoreDurationMs: o.billedRestoreDurationMs,
     // A status this parser does not know is still not a success: count it as an error rather than hide it.
-    status: rawStatus === undefined ? 'success' : isReportStatus(rawStatus) ? rawStatus : 'error',
-    errorType: fields.get('Error Type') || null,
+    status: o.rawStatus === undefined ? 'success' : isReportStatus(o.rawStatus) ? o.rawStatus : 'error',
+    errorType: o.errorType || null,
     format: 'text',
   };
 }
@@ -176,7 +279,7 @@ export function parseTextReportGeneral(line: string): ReportFields | null {
 
 function parseTextReport(line: string): ReportFields | null {
   const plain = plainTextReport(line);
-  return plain === null ? parseTextReportGeneral(line) : reportFromTextFields(plain.requestId, plain.fields);
+  return plain === undefined ? parseTextReportGeneral(line) : plain;
 }
 
 function finiteNumber(value: unknown): number | null {

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { reportLine } from '../../../harness/lambda/log-format.js';
 import { parseReportLine, parseTextReportGeneral, reportRequestId } from '../../../harness/lambda/report-line.js';
+import { seededRandom } from '../../../harness/statistics/random.js';
 import {
   FACTS_COLD_INIT_BILLED,
   FACTS_COLD_XRAY,
@@ -50,6 +51,13 @@ const LINES = [
   'REPORT RequestId: x\tDuration: 1. ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 1 MB',
   'REPORT RequestId: x\tDuration: 1 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB',
   'REPORT RequestId: x\tDuration: 1 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 1 MB\tError Type: \t',
+  // Figures read in place, and those too long for that (more than 15 digits), or not starting with a digit:
+  'REPORT RequestId: x\tDuration: 0.1 ms\tBilled Duration: 1 ms\tMemory Size: 10240 MB\tMax Memory Used: 007 MB',
+  'REPORT RequestId: x\tDuration: 123456789.123456789 ms\tBilled Duration: 12345678901234567890 ms\tMemory Size: 128 MB\tMax Memory Used: 1 MB',
+  'REPORT RequestId: x\tDuration: 9007199254740993 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 1 MB',
+  'REPORT RequestId: x\tDuration: 0.30000000000000004 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 1 MB',
+  'REPORT RequestId: x\tDuration:  2.5 ms\tBilled Duration: \u00a03 ms\tMemory Size: 128 MB\tMax Memory Used: 1 MB',
+  'REPORT RequestId: x\tDuration: 1e3 ms\tBilled Duration: -1 ms\tMemory Size: 128 MB\tMax Memory Used: 1 MB',
   'XREPORT RequestId: x\tDuration: 1 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 1 MB',
   'START RequestId: x Version: $LATEST',
 ];
@@ -57,6 +65,21 @@ const LINES = [
 test('every line reads the same through parseReportLine (plain reader first) and the general reader', () => {
   for (const line of LINES) {
     assert.deepEqual(parseReportLine(line), parseTextReportGeneral(line), JSON.stringify(line));
+  }
+});
+
+test('figures read in place are the numbers Number() reads, whatever their digits (seeded, 20,000 lines)', () => {
+  const random = seededRandom(7);
+  const digits = (n: number) => Array.from({ length: n }, () => Math.floor(random() * 10)).join('');
+  const figure = () => {
+    const whole = digits(1 + Math.floor(random() * 10));
+    return random() < 0.3 ? whole : `${whole}.${digits(1 + Math.floor(random() * 10))}`;
+  };
+  for (let i = 0; i < 20_000; i++) {
+    const line = `REPORT RequestId: r${i}\tDuration: ${figure()} ms\tBilled Duration: ${figure()} ms\tMemory Size: ${figure()} MB\tMax Memory Used: ${figure()} MB\tInit Duration: ${figure()} ms\t`;
+    const report = parseReportLine(line);
+    assert.deepEqual(report, parseTextReportGeneral(line), line);
+    assert.equal(report?.format, 'text', line);
   }
 });
 

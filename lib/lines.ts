@@ -4,7 +4,7 @@
  * tell a CRLF file from an LF one and treat them as it always has.
  */
 import { isAscii } from 'node:buffer';
-import { createReadStream } from 'node:fs';
+import { createReadStream, readSync } from 'node:fs';
 
 export interface LineBatch {
   /** Complete lines, in file order, without their `\n`. */
@@ -57,6 +57,52 @@ export async function* lineChunks(file: string): AsyncGenerator<LineChunk> {
     offset += end + 1;
   }
   if (carry.length > 0) yield { bytes: carry, start: offset, unterminated: true };
+}
+
+/** Bytes read at a time while looking for a line's end. */
+const PROBE_BYTES = 64 << 10;
+
+/** Fills `into` from `position` of the open file (a read may return fewer bytes than asked). */
+function readFully(fd: number, into: Buffer, position: number): void {
+  let done = 0;
+  while (done < into.length) {
+    const n = readSync(fd, into, done, into.length - done, position + done);
+    if (n === 0) throw new Error(`file ended at byte ${position + done}, before the ${into.length} bytes asked for`);
+    done += n;
+  }
+}
+
+/** Where the first `\n` at or after `position` is, below `size`; -1 when there is none. */
+function newlineFrom(fd: number, position: number, size: number): number {
+  const piece = Buffer.allocUnsafe(PROBE_BYTES);
+  for (let at = position; at < size; at += PROBE_BYTES) {
+    const n = Math.min(PROBE_BYTES, size - at);
+    readFully(fd, piece.subarray(0, n), at);
+    const i = piece.subarray(0, n).indexOf(NEWLINE);
+    if (i !== -1) return at + i;
+  }
+  return -1;
+}
+
+/**
+ * The lines of an open file that start in bytes [from, to), as one chunk (lineChunks' shape), the file taken as
+ * `size` bytes long; null when no line starts there. Ranges that tile a file give each line to exactly one of them,
+ * so threads can each read their own range without anyone reading the whole file: a range skips the end of a line
+ * begun before it and reads on past its end to finish its own last line.
+ */
+export function linesStartingIn(fd: number, from: number, to: number, size: number): LineChunk | null {
+  let first = from;
+  if (from > 0) {
+    const newline = newlineFrom(fd, from - 1, size);
+    if (newline === -1) return null;
+    first = newline + 1;
+  }
+  if (first >= Math.min(to, size)) return null;
+  const newline = newlineFrom(fd, Math.min(to, size) - 1, size);
+  const end = newline === -1 ? size : newline;
+  const bytes = Buffer.allocUnsafe(end - first);
+  readFully(fd, bytes, first);
+  return { bytes, start: first, unterminated: newline === -1 };
 }
 
 /** The lines of `file`, batch by batch (one per chunk of lineChunks). A final `\n` does not make an empty line. */

@@ -12,7 +12,7 @@ import { groupBy } from '../../lib/collections.js';
 import { bootstrapInterval, resampledMedian } from '../statistics/statistics.js';
 import { csvExporter } from './csv.js';
 import type { Exporter } from './exporter.js';
-import { isWarm, type SummaryInput, type SummaryRow } from './summary.js';
+import { type CellRows, cellKey, isWarm, type SummaryInput, type SummaryRow } from './summary.js';
 
 /** Replicates and seed of the bootstrap: fixed, so the same run always gives the same interval. */
 export const AMDAHL_BOOTSTRAP = { resamples: 1000, seed: 20261125, level: 0.95 } as const;
@@ -89,23 +89,19 @@ export function speedupR2(cells: ReadonlyArray<{ p: number; speedup: number }>, 
 
 const workloadKey = (r: Pick<SummaryRow, 'arch' | 'algorithm' | 'cost' | 'items'>) =>
   `${r.arch}|${r.algorithm}|${r.cost}|${r.items}`;
-const cellKey = (r: Pick<SummaryRow, 'arch' | 'memory_mb' | 'mode' | 'workers' | 'algorithm' | 'cost' | 'items'>) =>
-  `${workloadKey(r)}|${r.memory_mb}|${r.mode}|${r.workers}`;
+
+/** A cell's warm Durations, sorted. */
+function warmDurations(rows: readonly SummaryInput[] | undefined): number[] {
+  const durations: number[] = [];
+  for (const row of rows ?? []) if (isWarm(row)) durations.push(row.duration_ms);
+  return durations.sort((a, b) => a - b);
+}
 
 /**
- * The fits of every parallel mode. `rows` are the invocations the summary was made from (their summary fields):
- * the bootstrap resamples their warm Durations.
+ * The fits of every parallel mode. `cells` are the invocations the summary was made from (their summary fields, by
+ * cell: summary.ts groupCells): the bootstrap resamples their warm Durations.
  */
-export function amdahlRows(summary: readonly SummaryRow[], rows: readonly SummaryInput[]): AmdahlRow[] {
-  const durations = new Map<string, number[]>();
-  for (const row of rows) {
-    if (!isWarm(row)) continue;
-    const key = cellKey(row);
-    const list = durations.get(key);
-    if (list === undefined) durations.set(key, [row.duration_ms]);
-    else list.push(row.duration_ms);
-  }
-  for (const list of durations.values()) list.sort((a, b) => a - b);
+export function amdahlRows(summary: readonly SummaryRow[], cells: CellRows): AmdahlRow[] {
   // The baseline of a cell, as the summary chose it: the sequential cell with the fewest workers at its memory.
   const baselines = new Map<string, SummaryRow>();
   for (const s of summary) {
@@ -115,24 +111,24 @@ export function amdahlRows(summary: readonly SummaryRow[], rows: readonly Summar
   const parallel = summary.filter((s) => s.mode !== 'sequential');
   return [...groupBy(parallel, (s) => `${workloadKey(s)}|${s.mode}`).values()].map((group) => {
     const first = group[0] as SummaryRow;
-    const cells: FitCell[] = [];
+    const fitted: FitCell[] = [];
     for (const s of group) {
       const baseline = baselines.get(`${workloadKey(s)}|${s.memory_mb}`);
       if (s.speedup_vs_sequential === null || s.ideal_speedup === null || s.ideal_speedup <= 1 || !baseline) continue;
-      cells.push({
+      fitted.push({
         p: s.ideal_speedup,
         speedup: s.speedup_vs_sequential,
-        durations: durations.get(cellKey(s)) ?? [],
-        baseline: durations.get(cellKey(baseline)) ?? [],
+        durations: warmDurations(cells.get(cellKey(s))),
+        baseline: warmDurations(cells.get(cellKey(baseline))),
       });
     }
-    const f = fitSerialFraction(cells);
+    const f = fitSerialFraction(fitted);
     const interval =
       f === null
         ? null
         : bootstrapInterval((random) => {
             const resampled: Array<{ p: number; speedup: number }> = [];
-            for (const c of cells) {
+            for (const c of fitted) {
               const cell = resampledMedian(c.durations, random);
               const base = resampledMedian(c.baseline, random);
               if (cell === null || base === null || cell === 0) return null;
@@ -147,11 +143,11 @@ export function amdahlRows(summary: readonly SummaryRow[], rows: readonly Summar
       cost: first.cost,
       items: first.items,
       emulated: group.some((s) => s.emulated),
-      n_cells: cells.length,
+      n_cells: fitted.length,
       serial_fraction: f,
       serial_fraction_ci95_low: interval?.low ?? null,
       serial_fraction_ci95_high: interval?.high ?? null,
-      r2: f === null ? null : speedupR2(cells, f),
+      r2: f === null ? null : speedupR2(fitted, f),
       bootstrap_resamples: AMDAHL_BOOTSTRAP.resamples,
       bootstrap_seed: AMDAHL_BOOTSTRAP.seed,
     };

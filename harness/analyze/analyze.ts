@@ -17,7 +17,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { errnoCode, errorReason, isNotFound, writeFileAtomic } from '../../lib/fs.js';
 import { isRecord, numberField } from '../../lib/guards.js';
-import { decode, type LineChunk, lineChunks } from '../../lib/lines.js';
+import { decode } from '../../lib/lines.js';
 import { RunDirError } from '../errors.js';
 import {
   asPlainLog,
@@ -30,15 +30,16 @@ import { INVOCATIONS_FILE, type InvocationRecord, parseInvocationsJsonl, recordO
 import { RUN_FILE, RunDir, type RunManifest } from '../run/run-dir.js';
 import { type AmdahlRow, amdahlCsv, amdahlRows } from './amdahl.js';
 import {
-  analyzeChunk,
-  type ChunkResult,
+  type AnalyzedRange,
+  analyzeRange,
+  type ChunkSpan,
   type ChunkTally,
+  type RangeTask,
   type RowRun,
   requestIdHash,
   SUMMARY_WIDTH,
   unpackSummary,
 } from './chunk.js';
-import type { ChunkTask } from './chunk-worker.js';
 import { RunTally } from './completeness.js';
 import { invocationsCsv, summaryCsv } from './csv.js';
 import type { Exporter } from './exporter.js';
@@ -59,7 +60,7 @@ import {
 } from './rows.js';
 import { type RunReport, runReportOf } from './run-report.js';
 import { type ScalingRow, scalingCsv, scalingRows } from './scaling.js';
-import { type SummaryInput, type SummaryRow, summarize, summaryInput } from './summary.js';
+import { cellKey, type SummaryInput, type SummaryRow, summarize, summarizeCells, summaryInput } from './summary.js';
 import { renderRunReport, renderSummaryTable, SUMMARY_MARKDOWN_FILE } from './table.js';
 import { vcpuCsv, vcpuRows } from './vcpu.js';
 
@@ -195,7 +196,10 @@ const ROWS_PER_WRITE = 2048;
  * only once it is whole; their summary fields to memory.
  */
 class RowSink {
-  readonly summaryInputs: SummaryInput[] = [];
+  /** Every row's summary fields, by cell (summary.ts groupCells). */
+  readonly cells = new Map<string, SummaryInput[]>();
+  /** Rows written. */
+  count = 0;
   /** Cold starts' Init Durations, for the report's chart: one per row that has one, a small share of a run. */
   readonly initPoints: InitPoint[] = [];
   private batch: InvocationRow[] = [];
@@ -216,7 +220,7 @@ class RowSink {
 
   add(row: InvocationRow): void {
     this.batch.push(row);
-    this.summaryInputs.push(summaryInput(row));
+    this.keep(summaryInput(row));
     const point = initPointOf(row);
     if (point) this.initPoints.push(point);
     if (this.batch.length >= ROWS_PER_WRITE) this.flush();
@@ -226,8 +230,16 @@ class RowSink {
   addRun(run: RowRun): void {
     this.flush();
     this.out.write(run.csv);
-    for (let i = 0; i < run.count; i++) this.summaryInputs.push(unpackSummary(run.summaries, i * SUMMARY_WIDTH));
+    for (let i = 0; i < run.count; i++) this.keep(unpackSummary(run.summaries, i * SUMMARY_WIDTH));
     for (const point of run.initPoints) this.initPoints.push(point);
+  }
+
+  private keep(input: SummaryInput): void {
+    const key = cellKey(input);
+    const cell = this.cells.get(key);
+    if (cell === undefined) this.cells.set(key, [input]);
+    else cell.push(input);
+    this.count += 1;
   }
 
   private flush(): void {
@@ -269,10 +281,7 @@ class RowSink {
 type Queued = { rows: RowRun } | { record: InvocationRecord; carried: CarriedReports };
 
 /** Where a chunk lies in invocations.jsonl, to reread it, and the request ids its records carry REPORTs for. */
-interface ChunkSpan {
-  start: number;
-  length: number;
-  unterminated: boolean;
+interface CarryingSpan extends ChunkSpan {
   carriedHashes: Uint32Array;
 }
 
@@ -280,6 +289,8 @@ interface ChunkSpan {
 const PARALLEL_MIN_BYTES = 32 << 20;
 /** Threads beyond a few gain nothing: the main thread, which joins their results in order, becomes the bottleneck. */
 const MAX_THREADS = 4;
+/** Bytes of invocations.jsonl per chunk: a thousand records or so, enough that a chunk's hand-off costs nothing. */
+const CHUNK_BYTES = 1 << 20;
 
 function threadsFor(jsonlBytes: number, o: AnalyzeOptions): number {
   if (o.threads !== undefined) return o.threads;
@@ -287,47 +298,48 @@ function threadsFor(jsonlBytes: number, o: AnalyzeOptions): number {
 }
 
 /**
- * The chunks of invocations.jsonl analyzed (chunk.ts) and given back in file order: on `threads` worker threads
- * (a piscina pool, a few chunks in flight per thread), or on this thread when `threads` is 0.
+ * The chunks of invocations.jsonl analyzed (chunk.ts), in file order: the file, as `size` bytes long, cut into byte
+ * ranges that each thread reads and analyzes the lines of, on `threads` worker threads (a piscina pool, a few ranges
+ * in flight per thread), or on this thread when `threads` is 0.
  */
-async function* analyzedChunks(
-  jsonl: string,
-  threads: number,
-): AsyncGenerator<{ span: Omit<ChunkSpan, 'carriedHashes'>; result: ChunkResult }> {
-  const spanOf = (chunk: LineChunk) => ({
-    start: chunk.start,
-    length: chunk.bytes.length,
-    unterminated: chunk.unterminated,
-  });
+async function* analyzedChunks(jsonl: string, size: number, threads: number): AsyncGenerator<AnalyzedRange> {
+  const tasks: RangeTask[] = [];
+  for (let from = 0; from < size; from += CHUNK_BYTES) tasks.push({ file: jsonl, from, to: from + CHUNK_BYTES, size });
   if (threads === 0) {
-    for await (const chunk of lineChunks(jsonl)) {
-      yield { span: spanOf(chunk), result: analyzeChunk(chunk.bytes, chunk.unterminated) };
+    for (const task of tasks) {
+      const analyzed = analyzeRange(task);
+      if (analyzed !== null) yield analyzed;
     }
     return;
   }
   const { Piscina } = await import('piscina');
-  const pool = new Piscina<ChunkTask, ChunkResult>({
+  const pool = new Piscina<RangeTask, AnalyzedRange | null>({
     filename: new URL('./chunk-worker.js', import.meta.url).href,
     minThreads: threads,
     maxThreads: threads,
   });
-  const inFlight: Array<{ span: Omit<ChunkSpan, 'carriedHashes'>; result: Promise<ChunkResult> }> = [];
+  const inFlight: Array<Promise<AnalyzedRange | null>> = [];
   try {
-    for await (const chunk of lineChunks(jsonl)) {
-      // A copy the worker can own: the read buffer is reused.
-      const bytes = new Uint8Array(chunk.bytes);
-      const result = pool.run({ bytes, unterminated: chunk.unterminated }, { transferList: [bytes.buffer] });
+    for (const task of tasks) {
+      const result = pool.run(task);
       // Awaited in order below; one that fails while an earlier one is awaited must not go unhandled meanwhile.
       result.catch(() => {});
-      inFlight.push({ span: spanOf(chunk), result });
-      const next = inFlight.length >= 2 * threads ? inFlight.shift() : undefined;
-      if (next !== undefined) yield { span: next.span, result: await next.result };
+      inFlight.push(result);
+      const next = inFlight.length >= IN_FLIGHT_PER_THREAD * threads ? inFlight.shift() : undefined;
+      const analyzed = next === undefined ? null : await next;
+      if (analyzed !== null) yield analyzed;
     }
-    for (const next of inFlight.splice(0)) yield { span: next.span, result: await next.result };
+    for (const next of inFlight.splice(0)) {
+      const analyzed = await next;
+      if (analyzed !== null) yield analyzed;
+    }
   } finally {
     await pool.destroy();
   }
 }
+
+/** Ranges in flight per thread: enough that a thread never waits for the next while this one joins a result. */
+const IN_FLIGHT_PER_THREAD = 2;
 
 /** A chunk's complete records counted, in order, as RunTally.add would have. */
 function addChunkTally(tally: RunTally, t: ChunkTally): void {
@@ -354,7 +366,7 @@ function waitingRecord(line: string): InvocationRecord {
  */
 async function carriedInOrder(
   jsonl: string,
-  spans: readonly ChunkSpan[],
+  spans: readonly CarryingSpan[],
   wanted: ReadonlySet<string>,
 ): Promise<Map<string, ReportFields>> {
   const found = new Map<string, ReportFields>();
@@ -438,9 +450,9 @@ async function streamRows(
 ): Promise<void> {
   const queue: Queued[] = [];
   const wanted = new Set<string>();
-  const spans: ChunkSpan[] = [];
+  const spans: CarryingSpan[] = [];
   let lineNumber = 1;
-  for await (const { span, result } of analyzedChunks(jsonl, threadsFor(jsonlBytes, o))) {
+  for await (const { span, result } of analyzedChunks(jsonl, jsonlBytes, threadsFor(jsonlBytes, o))) {
     if (result.problem !== null) {
       throw new RunDirError(`${jsonl}:${lineNumber + result.problem.lineIndex}: ${result.problem.message}`);
     }
@@ -503,10 +515,10 @@ export async function analyzeRun(runDir: string, opts: AnalyzeOptions = {}): Pro
   }
   const manifest = await rawManifest(dir);
   const hostCores = hostCoresOf(manifest);
-  const summary = summarize(sink.summaryInputs, { hostCores });
+  const summary = summarizeCells(sink.cells, { hostCores });
   await sink.commit();
   const scaling = scalingRows(summary);
-  const amdahl = amdahlRows(summary, sink.summaryInputs);
+  const amdahl = amdahlRows(summary, sink.cells);
   const recommendations = recommend(summary, DEFAULT_RECOMMEND_OPTIONS);
   const run = runReportOf(tally, manifest);
   // summary.md: the table, and the run as a whole under it with every missing REPORT listed.
@@ -536,7 +548,7 @@ export async function analyzeRun(runDir: string, opts: AnalyzeOptions = {}): Pro
   await writeFileAtomic(reportFile, reportHtml.serialize(report));
   files.push(reportFile);
   saveActuals(dir, run);
-  return { invocationCount: sink.summaryInputs.length, summary, scaling, amdahl, recommendations, run, files };
+  return { invocationCount: sink.count, summary, scaling, amdahl, recommendations, run, files };
 }
 
 /** What `analyze` and `bench` recommend by: balanced, no limit on Duration (`recommend` takes both as flags). */

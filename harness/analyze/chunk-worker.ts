@@ -1,14 +1,10 @@
 /**
- * The worker thread of the streaming analyzer (analyze.ts runs a piscina pool of these on a large run): one chunk of
- * invocations.jsonl in, its analysis (chunk.ts) out.
+ * The worker thread of the streaming analyzer (analyze.ts runs a piscina pool of these on a large run): one byte range
+ * of invocations.jsonl in, the analysis (chunk.ts) of the lines that start in it out. The worker reads the range
+ * itself, so the file's bytes never pass through the thread that joins the results.
  */
-import { analyzeChunk, type ChunkResult } from './chunk.js';
+import { type AnalyzedRange, analyzeRange, type RangeTask } from './chunk.js';
 
-export interface ChunkTask {
-  bytes: Uint8Array;
-  unterminated: boolean;
-}
-
-export default function analyzeChunkTask(task: ChunkTask): ChunkResult {
-  return analyzeChunk(task.bytes, task.unterminated);
+export default function analyzeRangeTask(task: RangeTask): AnalyzedRange | null {
+  return analyzeRange(task);
 }

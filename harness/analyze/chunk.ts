@@ -9,8 +9,10 @@
  * What crosses threads is kept flat: the CSV text of consecutive rows as one string, their summary fields as one
  * Float64Array, and the tally as columns.
  */
+
+import { closeSync, openSync } from 'node:fs';
 import { stringHash32 } from '../../lib/collections.js';
-import { decode } from '../../lib/lines.js';
+import { decode, linesStartingIn } from '../../lib/lines.js';
 import { ALGORITHMS, MODES } from '../../workloads/event.js';
 import { ARCHITECTURES } from '../lambda/platform.js';
 import type { ReportFields } from '../lambda/report-line.js';
@@ -247,4 +249,39 @@ export function analyzeChunk(bytes: Uint8Array, unterminated: boolean): ChunkRes
     else out.complete(parsed, toInvocationRow(parsed, NO_REPORTS, carried), carried);
   }
   return out.result(lines.length, null);
+}
+
+/** A byte range of a file of `size` bytes (taken as that long: bytes appended meanwhile are not read). */
+export interface RangeTask {
+  file: string;
+  from: number;
+  to: number;
+  size: number;
+}
+
+/** The lines a range's chunk covers in the file: to read them again, or to tell where a record lies. */
+export interface ChunkSpan {
+  start: number;
+  length: number;
+  unterminated: boolean;
+}
+
+export interface AnalyzedRange {
+  span: ChunkSpan;
+  result: ChunkResult;
+}
+
+/** Reads the lines that start in a byte range (lib/lines.ts linesStartingIn) and analyzes them; null when none does. */
+export function analyzeRange(task: RangeTask): AnalyzedRange | null {
+  const fd = openSync(task.file, 'r');
+  try {
+    const chunk = linesStartingIn(fd, task.from, task.to, task.size);
+    if (chunk === null) return null;
+    return {
+      span: { start: chunk.start, length: chunk.bytes.length, unterminated: chunk.unterminated },
+      result: analyzeChunk(chunk.bytes, chunk.unterminated),
+    };
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -23,29 +23,41 @@ export function formatCell(column: string, value: CellValue): string {
 }
 
 /**
- * Distinct non-integer figures a column remembers the text of. A column's figures repeat (one vCPU share per memory
- * size, one cost per billed duration and size), and rounding one costs several times a lookup; bounded so a column of
- * all-distinct figures costs a cleared map now and then.
+ * A column's rounding, remembered for the figures it saw last: a column's figures repeat (one vCPU share per memory
+ * size, one cost per billed duration and size, Durations of 2 decimals), and rounding one costs several times looking
+ * it up. A direct-mapped table (one slot per hash of the figure's bits, the newest figure wins) rather than a Map:
+ * a Map keyed by doubles costs most of what it saves.
  */
-const MEMO_LIMIT = 4096;
+function memoized(round: (x: number) => string): (x: number) => string {
+  const keys = new Float64Array(MEMO_SLOTS).fill(Number.NaN);
+  const texts = new Array<string>(MEMO_SLOTS).fill('');
+  return (x) => {
+    BITS_F64[0] = x;
+    const mixed = (BITS_U32[0] as number) ^ (BITS_U32[1] as number);
+    const slot = (mixed ^ (mixed >>> 12)) & (MEMO_SLOTS - 1);
+    if (keys[slot] === x) return texts[slot] as string;
+    const text = round(x);
+    keys[slot] = x;
+    texts[slot] = text;
+    return text;
+  };
+}
+
+/** Slots of a column's memo (a power of two). */
+const MEMO_SLOTS = 4096;
+/** One double's bits, as two 32-bit words: the memo's hash. */
+const BITS_F64 = new Float64Array(1);
+const BITS_U32 = new Uint32Array(BITS_F64.buffer);
 
 /** The formatter of one column, chosen once per column rather than once per cell. */
 function cellFormatter(column: string): (value: CellValue) => string {
-  const round = column.endsWith('_ms')
-    ? (x: number) => formatDecimals(x, MS_DECIMALS)
-    : column.endsWith('_usd')
-      ? (x: number) => formatSignificant(x, USD_SIGNIFICANT)
-      : (x: number) => formatSignificant(x, OTHER_SIGNIFICANT);
-  const memo = new Map<number, string>();
-  const number = (x: number) => {
-    let text = memo.get(x);
-    if (text === undefined) {
-      if (memo.size >= MEMO_LIMIT) memo.clear();
-      text = round(x);
-      memo.set(x, text);
-    }
-    return text;
-  };
+  const number = memoized(
+    column.endsWith('_ms')
+      ? (x: number) => formatDecimals(x, MS_DECIMALS)
+      : column.endsWith('_usd')
+        ? (x: number) => formatSignificant(x, USD_SIGNIFICANT)
+        : (x: number) => formatSignificant(x, OTHER_SIGNIFICANT),
+  );
   return (value) => {
     if (value === null) return '';
     if (typeof value === 'boolean') return value ? 'true' : 'false';

@@ -176,9 +176,23 @@ function workloadKey(row: Pick<InvocationRow, 'arch' | 'memory_mb' | 'algorithm'
   return JSON.stringify([row.arch, row.memory_mb, row.algorithm, row.cost, row.items]);
 }
 
-function cellKey(row: SummaryInput): string {
+/** What identifies a cell's summary row (CELL_FIELDS but how it ran), on an input row or a summary row alike. */
+type CellIdentity = Pick<SummaryInput, 'arch' | 'memory_mb' | 'mode' | 'workers' | 'algorithm' | 'cost' | 'items'>;
+
+/** The key of a row's cell: its summary row's, for an input row; a summary row's own. */
+export function cellKey(row: CellIdentity): string {
   // A template, not JSON.stringify: it runs once per invocation. The parts are enums and numbers, so `|` is safe.
   return `${row.arch}|${row.memory_mb}|${row.mode}|${row.workers}|${row.algorithm}|${row.cost}|${row.items}`;
+}
+
+/**
+ * A run's summary inputs by cell (cellKey), cells and rows in first-seen order: what the summary and the Amdahl fits
+ * read, grouped once.
+ */
+export type CellRows = ReadonlyMap<string, readonly SummaryInput[]>;
+
+export function groupCells(rows: Iterable<SummaryInput>): Map<string, SummaryInput[]> {
+  return groupBy(rows, cellKey);
 }
 
 const MODE_ORDER: Record<InvocationRow['mode'], number> = {
@@ -266,7 +280,11 @@ function summarizeCell(rows: readonly SummaryInput[], o: SummarizeOptions): Summ
  * (algorithm, cost, items) as well, so a run that varies it never mixes different work in one median.
  */
 export function summarize(rows: readonly SummaryInput[], o: SummarizeOptions = {}): SummaryRow[] {
-  const cells = groupBy(rows, cellKey);
+  return summarizeCells(groupCells(rows), o);
+}
+
+/** summarize, of rows grouped by cell already. */
+export function summarizeCells(cells: CellRows, o: SummarizeOptions = {}): SummaryRow[] {
   const summary = [...cells.values()].map((cell) => summarizeCell(cell, o)).sort(compareCells);
 
   // Baseline: the sequential cell with the fewest workers at the same arch, memory and workload (the sort puts it

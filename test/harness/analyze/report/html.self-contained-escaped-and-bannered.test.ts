@@ -39,7 +39,7 @@ function doc(overrides: Partial<ReportDocument> = {}): ReportDocument {
     metadata: runMetadata({ runId: 'r-1', target: { description: 'AWS Lambda <eu-west-1>', emulated: false } }),
     summary,
     scaling: scalingRows(summary),
-    amdahl: amdahlRows(summary, []),
+    amdahl: amdahlRows(summary, new Map()),
     recommendations: recommend(summary, { strategy: 'balanced', maxDurationMs: null }),
     charts: [{ id: 'duration-vs-memory', title: 'Duration vs memory', caption: 'a & b', svg: '<svg><g></g></svg>' }],
     missingCharts: ['Init Duration vs memory: none'],

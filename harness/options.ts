@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { DOCKER_MODES, type DockerMode, IMAGE_REFERENCE_PATTERN } from '../infra/docker/modes.js';
-import { EMULATOR_DEFAULTS } from '../infra/emulator/emulator.js';
+import { EMULATOR_DEFAULTS } from '../infra/emulator/defaults.js';
 import { EXECUTOR_KINDS, type ExecutorKind } from '../infra/emulator/executor.js';
 import { FAULT_NAMES, FAULT_RULES, type FaultSpec, NO_FAULTS, parseFaults } from '../infra/emulator/faults.js';
 import {

@@ -14,6 +14,7 @@ import type { InitCpuMode } from '../../harness/lambda/platform.js';
 import { ApiError, requestTooLarge, throttled } from './api-error.js';
 import { AsyncInvoker } from './async-invocations.js';
 import { CoreAllocator, formatCpuList } from './cores.js';
+import { EMULATOR_DEFAULTS } from './defaults.js';
 import { DirectEnvironment } from './direct-environment.js';
 import { type EnvFunctionView, ExecutionEnvironment, type InvocationOutcome } from './environment.js';
 import type { Environment } from './environment-common.js';
@@ -31,16 +32,6 @@ import { ProcessExecutor } from './process-executor.js';
 import { Reaper, removeStaleWorkDirs } from './reaper.js';
 
 /** What an emulator uses unless told otherwise; the `emulator` command's flags default to these too. */
-export const EMULATOR_DEFAULTS = {
-  port: 9769,
-  host: '127.0.0.1',
-  region: 'us-east-1',
-  /** Executions in flight at once; beyond it Invoke answers 429, as Lambda does at the account limit. */
-  concurrency: 10,
-  keepAliveS: 300,
-  /** INIT with Lambda's measured boost (harness/lambda/README.md "INIT"), not the memory's quota. */
-  initCpu: 'boost' as InitCpuMode,
-} as const;
 
 export interface EmulatorOptions {
   port?: number;

@@ -3,7 +3,7 @@
  * only those of one run, with their log groups. Anything untagged is left alone, whatever its name.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { EMULATOR_DEFAULTS } from '../../../infra/emulator/emulator.js';
+import { EMULATOR_DEFAULTS } from '../../../infra/emulator/defaults.js';
 import { cleanup } from '../../cleanup/cleanup.js';
 import { FUNCTION_NAME_PATTERN, LOG_GROUP_PREFIX } from '../../lambda/platform.js';
 import { defaultSweepOptions, matching, resolveTargetOptions, runIdValue } from '../../options.js';

@@ -1,6 +1,6 @@
 /** `vcpu-bench deploy`: create or update one function per (arch, memory) and wait until each is ready. */
 import type { Argv, CommandModule } from 'yargs';
-import { EMULATOR_DEFAULTS } from '../../../infra/emulator/emulator.js';
+import { EMULATOR_DEFAULTS } from '../../../infra/emulator/defaults.js';
 import { skippedOf } from '../../deploy/deploy.js';
 import { DeployError } from '../../errors.js';
 import { MB_PER_VCPU } from '../../lambda/platform.js';

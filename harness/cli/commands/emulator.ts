@@ -4,7 +4,8 @@
  * Serves until SIGINT or SIGTERM, then kills its execution environments and removes their cgroups.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { EMULATOR_DEFAULTS, Emulator } from '../../../infra/emulator/emulator.js';
+import { EMULATOR_DEFAULTS } from '../../../infra/emulator/defaults.js';
+import { Emulator } from '../../../infra/emulator/emulator.js';
 import { errnoCode } from '../../../lib/fs.js';
 import { EmulatorError } from '../../errors.js';
 import { MB_PER_VCPU } from '../../lambda/platform.js';

@@ -34,11 +34,10 @@ import {
   analyzeRange,
   type ChunkSpan,
   type ChunkTally,
+  PackedCells,
   type RangeTask,
   type RowRun,
   requestIdHash,
-  SUMMARY_WIDTH,
-  unpackSummary,
 } from './chunk.js';
 import { RunTally } from './completeness.js';
 import { invocationsCsv, summaryCsv } from './csv.js';
@@ -60,7 +59,7 @@ import {
 } from './rows.js';
 import { type RunReport, runReportOf } from './run-report.js';
 import { type ScalingRow, scalingCsv, scalingRows } from './scaling.js';
-import { cellKey, type SummaryInput, type SummaryRow, summarize, summarizeCells, summaryInput } from './summary.js';
+import { type SummaryRow, summarize, summarizeCells, summaryInput } from './summary.js';
 import { renderRunReport, renderSummaryTable, SUMMARY_MARKDOWN_FILE } from './table.js';
 import { vcpuCsv, vcpuRows } from './vcpu.js';
 
@@ -196,10 +195,8 @@ const ROWS_PER_WRITE = 2048;
  * only once it is whole; their summary fields to memory.
  */
 class RowSink {
-  /** Every row's summary fields, by cell (summary.ts groupCells). */
-  readonly cells = new Map<string, SummaryInput[]>();
-  /** Rows written. */
-  count = 0;
+  /** Every row's summary fields, by cell. */
+  readonly cells = new PackedCells();
   /** Cold starts' Init Durations, for the report's chart: one per row that has one, a small share of a run. */
   readonly initPoints: InitPoint[] = [];
   private batch: InvocationRow[] = [];
@@ -220,7 +217,7 @@ class RowSink {
 
   add(row: InvocationRow): void {
     this.batch.push(row);
-    this.keep(summaryInput(row));
+    this.cells.add(summaryInput(row));
     const point = initPointOf(row);
     if (point) this.initPoints.push(point);
     if (this.batch.length >= ROWS_PER_WRITE) this.flush();
@@ -230,16 +227,8 @@ class RowSink {
   addRun(run: RowRun): void {
     this.flush();
     this.out.write(run.csv);
-    for (let i = 0; i < run.count; i++) this.keep(unpackSummary(run.summaries, i * SUMMARY_WIDTH));
+    this.cells.addRun(run);
     for (const point of run.initPoints) this.initPoints.push(point);
-  }
-
-  private keep(input: SummaryInput): void {
-    const key = cellKey(input);
-    const cell = this.cells.get(key);
-    if (cell === undefined) this.cells.set(key, [input]);
-    else cell.push(input);
-    this.count += 1;
   }
 
   private flush(): void {
@@ -548,7 +537,7 @@ export async function analyzeRun(runDir: string, opts: AnalyzeOptions = {}): Pro
   await writeFileAtomic(reportFile, reportHtml.serialize(report));
   files.push(reportFile);
   saveActuals(dir, run);
-  return { invocationCount: sink.count, summary, scaling, amdahl, recommendations, run, files };
+  return { invocationCount: sink.cells.count, summary, scaling, amdahl, recommendations, run, files };
 }
 
 /** What `analyze` and `bench` recommend by: balanced, no limit on Duration (`recommend` takes both as flags). */

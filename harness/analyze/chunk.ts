@@ -28,13 +28,18 @@ import {
   reportsWanted,
   toInvocationRow,
 } from './rows.js';
-import { SUMMARY_INPUT_FIELDS, type SummaryInput } from './summary.js';
+import { type CellRows, cellKey, SUMMARY_INPUT_FIELDS, type SummaryInput } from './summary.js';
 
-/** Consecutive complete rows: their CSV lines, their summary fields (SUMMARY_WIDTH per row) and Init Durations. */
+/**
+ * Consecutive complete rows: their CSV lines, their summary fields (SUMMARY_WIDTH per row), their cells (each row's
+ * index into `cells`, the cellKeys of the run) and Init Durations.
+ */
 export interface RowRun {
   csv: string;
   count: number;
   summaries: Float64Array;
+  cells: string[];
+  cellOf: Uint16Array;
   initPoints: InitPoint[];
 }
 
@@ -144,6 +149,73 @@ export function unpackSummary(from: Float64Array, offset: number): SummaryInput 
   };
 }
 
+/** One cell's rows, packed (SUMMARY_WIDTH numbers a row), in the order they were added. */
+class PackedCell {
+  private data = new Float64Array(SUMMARY_WIDTH * 64);
+  private count = 0;
+
+  /** Adds the row packed at `offset` of `from`. */
+  push(from: Float64Array, offset: number): void {
+    const at = this.count * SUMMARY_WIDTH;
+    if (at + SUMMARY_WIDTH > this.data.length) {
+      const grown = new Float64Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    for (let i = 0; i < SUMMARY_WIDTH; i++) this.data[at + i] = from[offset + i] as number;
+    this.count += 1;
+  }
+
+  rows(): SummaryInput[] {
+    return Array.from({ length: this.count }, (_, i) => unpackSummary(this.data, i * SUMMARY_WIDTH));
+  }
+}
+
+/**
+ * A run's summary inputs by cell, packed: what the streaming analyzer keeps of each row once its CSV line is written,
+ * at 152 bytes a row outside the heap the garbage collector walks. A cell's rows come back as objects when asked for
+ * (CellRows), one cell at a time.
+ */
+export class PackedCells implements CellRows {
+  private readonly cells = new Map<string, PackedCell>();
+  /** Rows added. */
+  count = 0;
+
+  /** The cell of `key`, made empty the first time. */
+  cell(key: string): PackedCell {
+    let cell = this.cells.get(key);
+    if (cell === undefined) {
+      cell = new PackedCell();
+      this.cells.set(key, cell);
+    }
+    return cell;
+  }
+
+  /** A run's rows, each to its cell. */
+  addRun(run: RowRun): void {
+    const cells = run.cells.map((key) => this.cell(key));
+    for (let i = 0; i < run.count; i++) {
+      (cells[run.cellOf[i] as number] as PackedCell).push(run.summaries, i * SUMMARY_WIDTH);
+    }
+    this.count += run.count;
+  }
+
+  add(input: SummaryInput): void {
+    const packed = new Float64Array(SUMMARY_WIDTH);
+    packSummary(input, packed, 0);
+    this.cell(cellKey(input)).push(packed, 0);
+    this.count += 1;
+  }
+
+  get(key: string): SummaryInput[] | undefined {
+    return this.cells.get(key)?.rows();
+  }
+
+  *values(): Iterable<SummaryInput[]> {
+    for (const cell of this.cells.values()) yield cell.rows();
+  }
+}
+
 // ---------- one chunk ----------
 
 /** Builds a chunk's results record by record. */
@@ -193,15 +265,31 @@ class ChunkBuilder {
   private closeRun(): void {
     if (this.rows.length === 0) return;
     const summaries = new Float64Array(this.rows.length * SUMMARY_WIDTH);
+    const cells = new Map<string, number>();
+    const cellOf = new Uint16Array(this.rows.length);
     const initPoints: InitPoint[] = [];
     for (let i = 0; i < this.rows.length; i++) {
       const row = this.rows[i] as InvocationRow;
       packSummary(row, summaries, i * SUMMARY_WIDTH);
+      const key = cellKey(row);
+      let cell = cells.get(key);
+      if (cell === undefined) {
+        cell = cells.size;
+        cells.set(key, cell);
+      }
+      cellOf[i] = cell;
       const point = initPointOf(row);
       if (point) initPoints.push(point);
     }
     this.segments.push({
-      rows: { csv: invocationsCsv.body(this.rows), count: this.rows.length, summaries, initPoints },
+      rows: {
+        csv: invocationsCsv.body(this.rows),
+        count: this.rows.length,
+        summaries,
+        cells: [...cells.keys()],
+        cellOf,
+        initPoints,
+      },
     });
     this.rows = [];
   }

@@ -187,9 +187,13 @@ export function cellKey(row: CellIdentity): string {
 
 /**
  * A run's summary inputs by cell (cellKey), cells and rows in first-seen order: what the summary and the Amdahl fits
- * read, grouped once.
+ * read, grouped once. A Map of arrays is one (groupCells); the streaming analyzer keeps its rows packed (chunk.ts
+ * PackedCells) and gives each cell's rows as asked.
  */
-export type CellRows = ReadonlyMap<string, readonly SummaryInput[]>;
+export interface CellRows {
+  values(): Iterable<readonly SummaryInput[]>;
+  get(key: string): readonly SummaryInput[] | undefined;
+}
 
 export function groupCells(rows: Iterable<SummaryInput>): Map<string, SummaryInput[]> {
   return groupBy(rows, cellKey);

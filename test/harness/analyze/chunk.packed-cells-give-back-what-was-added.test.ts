@@ -1,0 +1,65 @@
+/**
+ * chunk.ts PackedCells: what the streaming analyzer keeps of each row, packed by cell. Each cell's rows must come back
+ * as the summary inputs that went in, field for field (nulls, every status, both booleans), in the order they went in,
+ * whether added one by one or as a chunk's run of rows; and it must group them as summary.ts groupCells does.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { PackedCells, packSummary, SUMMARY_WIDTH } from '../../../harness/analyze/chunk.js';
+import { cellKey, groupCells, type SummaryInput, summaryInput } from '../../../harness/analyze/summary.js';
+import { invocationRow } from '../../support/report-fixtures.js';
+
+const inputs: SummaryInput[] = [
+  summaryInput(invocationRow({ memory_mb: 1769, duration_ms: 101.25, cost_usd: 0.0000016667 })),
+  summaryInput(
+    invocationRow({ memory_mb: 3538, mode: 'worker_threads', workers: 2, duration_ms: null, billed_ms: null }),
+  ),
+  summaryInput(
+    invocationRow({
+      memory_mb: 1769,
+      status: 'timeout',
+      cold: null,
+      digest_ok: null,
+      visible_cores: null,
+      cost_usd: null,
+    }),
+  ),
+  summaryInput(
+    invocationRow({ memory_mb: 3538, mode: 'worker_threads', workers: 2, status: 'throttled', warmup: true }),
+  ),
+  summaryInput(
+    invocationRow({ memory_mb: 1769, arch: 'arm64', status: 'error', digest_ok: false, host_oversubscription: 1.5 }),
+  ),
+  summaryInput(invocationRow({ memory_mb: 1769, emulated: true, cpu_enforced: false, cold: true, warmup: false })),
+];
+
+test('rows added one by one come back by cell, in order, field for field', () => {
+  const packed = new PackedCells();
+  for (const input of inputs) packed.add(input);
+  const expected = groupCells(inputs);
+  assert.equal(packed.count, inputs.length);
+  assert.deepEqual([...packed.values()], [...expected.values()]);
+  for (const [key, rows] of expected) assert.deepEqual(packed.get(key), rows);
+  assert.equal(packed.get('no such cell'), undefined);
+});
+
+test("a chunk's run of rows lands in the same cells as the rows added one by one", () => {
+  const summaries = new Float64Array(inputs.length * SUMMARY_WIDTH);
+  inputs.forEach((input, i) => packSummary(input, summaries, i * SUMMARY_WIDTH));
+  const keys = [...new Set(inputs.map(cellKey))];
+  const packed = new PackedCells();
+  // More rows than a cell's first allocation holds, so it grows.
+  for (let round = 0; round < 40; round++) {
+    packed.addRun({
+      csv: '',
+      count: inputs.length,
+      summaries,
+      cells: keys,
+      cellOf: Uint16Array.from(inputs.map((input) => keys.indexOf(cellKey(input)))),
+      initPoints: [],
+    });
+  }
+  const many = Array.from({ length: 40 }, () => inputs).flat();
+  assert.equal(packed.count, many.length);
+  assert.deepEqual([...packed.values()], [...groupCells(many).values()]);
+});

@@ -233,7 +233,7 @@ class RowSink {
 
   private flush(): void {
     if (this.batch.length === 0) return;
-    this.out.write(invocationsCsv.body(this.batch));
+    this.out.write(invocationsCsv.bodyBytes(this.batch));
     this.batch = [];
   }
 

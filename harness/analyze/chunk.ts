@@ -35,7 +35,8 @@ import { type CellRows, cellKey, SUMMARY_INPUT_FIELDS, type SummaryInput } from 
  * index into `cells`, the cellKeys of the run) and Init Durations.
  */
 export interface RowRun {
-  csv: string;
+  /** invocations.csv's lines of the rows, as UTF-8. */
+  csv: Uint8Array;
   count: number;
   summaries: Float64Array;
   cells: string[];
@@ -283,7 +284,7 @@ class ChunkBuilder {
     }
     this.segments.push({
       rows: {
-        csv: invocationsCsv.body(this.rows),
+        csv: invocationsCsv.bodyBytes(this.rows),
         count: this.rows.length,
         summaries,
         cells: [...cells.keys()],

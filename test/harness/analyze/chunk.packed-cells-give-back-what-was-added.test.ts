@@ -51,7 +51,7 @@ test("a chunk's run of rows lands in the same cells as the rows added one by one
   // More rows than a cell's first allocation holds, so it grows.
   for (let round = 0; round < 40; round++) {
     packed.addRun({
-      csv: '',
+      csv: new Uint8Array(0),
       count: inputs.length,
       summaries,
       cells: keys,

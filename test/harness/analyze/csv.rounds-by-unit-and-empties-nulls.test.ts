@@ -76,3 +76,24 @@ test('a CSV written in pieces (header, then batches) is the CSV written at once'
   );
   assert.match(invocationsCsv.serialize(rows), /,"r,1",/);
 });
+
+test('rows written as bytes are the UTF-8 of what csv-stringify writes of their cells, whatever the text holds', async () => {
+  const { stringify } = await import('csv-stringify/sync');
+  const odd = ['plain', 'a,b', 'say "hi"', 'two\nlines', 'cr\ronly', '', 'é€', 'emoji 🙂, "q"', 'del \u007f', 'tab\tx'];
+  // Enough rows that the byte buffer grows past its first 64 KiB.
+  const rows = Array.from({ length: 600 }, (_, i) =>
+    invocationRow({
+      request_id: `${odd[i % odd.length]}-${i}`,
+      error_type: i % 3 === 0 ? null : (odd[(i * 7) % odd.length] ?? null),
+      function_name: `fn-${'x'.repeat(i % 50)}`,
+      duration_ms: i % 5 === 0 ? null : 100 + i / 7,
+      cost_usd: (i + 1) * 1.6667e-9,
+    }),
+  );
+  const cells = rows.map((row) => INVOCATION_COLUMNS.map((column) => formatCell(column, row[column])));
+  const expected = stringify(cells);
+  const bytes = invocationsCsv.bodyBytes(rows);
+  assert.ok(bytes.length > 1 << 16, `${bytes.length} bytes`);
+  assert.ok(Buffer.from(bytes).equals(Buffer.from(expected, 'utf8')));
+  assert.equal(invocationsCsv.body(rows), expected);
+});

@@ -484,6 +484,14 @@ export async function analyzeRun(runDir: string, opts: AnalyzeOptions = {}): Pro
   let jsonlBytes: number;
   try {
     jsonlBytes = (await stat(jsonl)).size;
+    // Read once here, so a file that cannot be (a directory, no permission) is the user's error, named, and not a
+    // worker thread's failure.
+    const file = await open(jsonl);
+    try {
+      await file.read(Buffer.alloc(1), 0, 1, 0);
+    } finally {
+      await file.close();
+    }
   } catch (error: unknown) {
     if (isNotFound(error)) {
       throw new RunDirError(`${jsonl} does not exist: the run recorded no invocation`, { cause: error });

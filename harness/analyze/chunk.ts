@@ -1,15 +1,15 @@
 /**
- * One chunk of invocations.jsonl (whole lines, as bytes) turned into what the streaming analyzer needs of it, with no
- * state shared with other chunks, so chunks can be analyzed on several threads (chunk-worker.ts) and their results
- * joined in file order (analyze.ts). Each record is parsed and checked once; a record that carries every REPORT it
+ * One chunk of invocations.jsonl (whole lines, as bytes; analyzeRange reads the lines that start in a byte range of
+ * the file) turned into what the streaming analyzer needs of it, with no state shared with other chunks, so chunks can
+ * be analyzed on several threads (chunk-worker.ts) and their results joined in file order (analyze.ts). Each record is parsed and checked once; a record that carries every REPORT it
  * needs (nearly all do) becomes its invocations.csv line, its summary fields and its share of the run's tally here.
  * A record that needs REPORTs from elsewhere (the run's other records, its logs) is handed back as its line, for
  * analyze.ts to finish once those are known, as before.
  *
- * What crosses threads is kept flat: the CSV text of consecutive rows as one string, their summary fields as one
- * Float64Array, and the tally as columns.
+ * What crosses threads is kept flat: the CSV lines of consecutive rows as one byte array, their summary fields as one
+ * Float64Array with their cells as indices into a list of keys, and the tally as columns. PackedCells keeps the
+ * summary fields packed on the other side.
  */
-
 import { closeSync, openSync } from 'node:fs';
 import { stringHash32 } from '../../lib/collections.js';
 import { decode, linesStartingIn } from '../../lib/lines.js';
@@ -40,7 +40,7 @@ export interface RowRun {
   count: number;
   summaries: Float64Array;
   cells: string[];
-  cellOf: Uint16Array;
+  cellOf: Uint32Array;
   initPoints: InitPoint[];
 }
 
@@ -183,7 +183,7 @@ export class PackedCells implements CellRows {
   count = 0;
 
   /** The cell of `key`, made empty the first time. */
-  cell(key: string): PackedCell {
+  private cell(key: string): PackedCell {
     let cell = this.cells.get(key);
     if (cell === undefined) {
       cell = new PackedCell();
@@ -267,7 +267,7 @@ class ChunkBuilder {
     if (this.rows.length === 0) return;
     const summaries = new Float64Array(this.rows.length * SUMMARY_WIDTH);
     const cells = new Map<string, number>();
-    const cellOf = new Uint16Array(this.rows.length);
+    const cellOf = new Uint32Array(this.rows.length);
     const initPoints: InitPoint[] = [];
     for (let i = 0; i < this.rows.length; i++) {
       const row = this.rows[i] as InvocationRow;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -38,6 +38,15 @@ test('a run directory that does not exist: RunDirError naming it', async () => {
 test('a run directory without invocations.jsonl: RunDirError naming the file', async () => {
   await withTempDir(async (dir) => {
     await assert.rejects(analyzeRun(dir), isOneLineRunDirError(path.join(dir, 'invocations.jsonl'), /does not exist/));
+  });
+});
+
+test('an invocations.jsonl that cannot be read (a directory): RunDirError naming the file', async () => {
+  await withTempDir(async (dir) => {
+    const jsonlPath = path.join(dir, 'invocations.jsonl');
+    await mkdir(jsonlPath);
+    // On worker threads, as a large file would be: the file is tried before any starts.
+    await assert.rejects(analyzeRun(dir, { threads: 2 }), isOneLineRunDirError(jsonlPath, /cannot be read \(EISDIR/));
   });
 });
 

@@ -55,7 +55,7 @@ test("a chunk's run of rows lands in the same cells as the rows added one by one
       count: inputs.length,
       summaries,
       cells: keys,
-      cellOf: Uint16Array.from(inputs.map((input) => keys.indexOf(cellKey(input)))),
+      cellOf: Uint32Array.from(inputs.map((input) => keys.indexOf(cellKey(input)))),
       initPoints: [],
     });
   }

@@ -168,10 +168,6 @@ export function isFailed(row: SummaryInput): boolean {
   return !row.warmup && (row.status !== 'ok' || row.digest_ok === false);
 }
 
-function nonNull(values: Array<number | null>): number[] {
-  return values.filter((v): v is number => v !== null);
-}
-
 function workloadKey(row: Pick<InvocationRow, 'arch' | 'memory_mb' | 'algorithm' | 'cost' | 'items'>): string {
   return JSON.stringify([row.arch, row.memory_mb, row.algorithm, row.cost, row.items]);
 }
@@ -226,17 +222,59 @@ export interface SummarizeOptions {
   hostCores?: number | null;
 }
 
+/** What a cell's statistics are computed from, gathered in one pass over its rows, in their order. */
+interface CellSamples {
+  /** Warm rows' Durations. */
+  durations: number[];
+  /** Warm rows' costs and Billed Durations, where known. */
+  costs: number[];
+  billed: number[];
+  /** Every row's visible cores, where reported: cores do not depend on warmth. */
+  visibleCores: number[];
+  failed: number;
+  oversubscribed: number;
+  costIncomplete: number;
+  emulated: boolean;
+  cpuEnforced: boolean;
+}
+
+function cellSamples(rows: readonly SummaryInput[]): CellSamples {
+  const samples: CellSamples = {
+    durations: [],
+    costs: [],
+    billed: [],
+    visibleCores: [],
+    failed: 0,
+    oversubscribed: 0,
+    costIncomplete: 0,
+    emulated: false,
+    cpuEnforced: true,
+  };
+  for (const row of rows) {
+    if (row.emulated) samples.emulated = true;
+    if (!row.cpu_enforced) samples.cpuEnforced = false;
+    if (row.visible_cores !== null) samples.visibleCores.push(row.visible_cores);
+    if (isFailed(row)) samples.failed += 1;
+    if (!row.warmup && row.billed_ms !== null && row.cost_usd === null) samples.costIncomplete += 1;
+    if (!isWarm(row)) continue;
+    samples.durations.push(row.duration_ms);
+    if (row.cost_usd !== null) samples.costs.push(row.cost_usd);
+    if (row.billed_ms !== null) samples.billed.push(row.billed_ms);
+    if ((row.host_oversubscription ?? 0) > 1) samples.oversubscribed += 1;
+  }
+  return samples;
+}
+
 function summarizeCell(rows: readonly SummaryInput[], o: SummarizeOptions): SummaryRow {
   const first = rows[0];
   if (first === undefined) throw new RangeError('summarizeCell needs at least one row');
-  const warm = rows.filter(isWarm);
-  const durations = warm.map((r) => r.duration_ms);
+  const cell = cellSamples(rows);
+  const durations = cell.durations;
   const medianMs = median(durations);
   const ci = medianConfidenceInterval(durations);
-  const costPerInvocation = median(nonNull(warm.map((r) => r.cost_usd)));
+  const costPerInvocation = median(cell.costs);
   const share = vcpuShare(first.memory_mb);
-  // Cores do not depend on warmth: every row that reported them counts.
-  const visibleCores = median(nonNull(rows.map((r) => r.visible_cores)));
+  const visibleCores = median(cell.visibleCores);
   const ideal = parallelism({
     mode: first.mode,
     workers: first.workers,
@@ -249,13 +287,13 @@ function summarizeCell(rows: readonly SummaryInput[], o: SummarizeOptions): Summ
     memory_mb: first.memory_mb,
     mode: first.mode,
     workers: first.workers,
-    emulated: rows.some((r) => r.emulated),
-    cpu_enforced: rows.every((r) => r.cpu_enforced),
+    emulated: cell.emulated,
+    cpu_enforced: cell.cpuEnforced,
     algorithm: first.algorithm,
     cost: first.cost,
     items: first.items,
-    n: warm.length,
-    n_errors: rows.filter(isFailed).length,
+    n: durations.length,
+    n_errors: cell.failed,
     median_ms: medianMs,
     mean_ms: mean(durations),
     stdev_ms: sampleStdev(durations),
@@ -265,7 +303,7 @@ function summarizeCell(rows: readonly SummaryInput[], o: SummarizeOptions): Summ
     ci95_low_ms: ci?.low ?? null,
     ci95_high_ms: ci?.high ?? null,
     outliers: outlierCount(durations),
-    billed_median_ms: median(nonNull(warm.map((r) => r.billed_ms))),
+    billed_median_ms: median(cell.billed),
     cost_per_invocation_usd: costPerInvocation,
     cost_per_1k_items_usd: costPerInvocation === null ? null : (costPerInvocation / first.items) * 1000,
     items_per_s: medianMs === null || medianMs === 0 ? null : first.items / (medianMs / 1000),
@@ -274,8 +312,8 @@ function summarizeCell(rows: readonly SummaryInput[], o: SummarizeOptions): Summ
     efficiency: null,
     vcpu_share: share,
     visible_cores: visibleCores,
-    n_oversubscribed: warm.filter((r) => (r.host_oversubscription ?? 0) > 1).length,
-    n_cost_incomplete: rows.filter((r) => !r.warmup && r.billed_ms !== null && r.cost_usd === null).length,
+    n_oversubscribed: cell.oversubscribed,
+    n_cost_incomplete: cell.costIncomplete,
   };
 }
 

@@ -107,7 +107,8 @@ export function medianConfidenceInterval(samples: readonly number[], level = 0.9
     tail += Math.exp(logChoose - n * Math.LN2);
   }
   if (lowRank === 0) return null;
-  const sorted = [...samples].sort((a, b) => a - b);
+  // A typed array sorts numbers by value without a comparator call per step: several times faster on a large cell.
+  const sorted = Float64Array.from(samples).sort();
   const highRank = n + 1 - lowRank;
   const low = sorted[lowRank - 1];
   const high = sorted[highRank - 1];

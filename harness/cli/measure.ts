@@ -15,7 +15,7 @@ import { costGuard } from '../plan/plan.js';
 import { renderPlan } from '../plan/render.js';
 import { EXIT_INTERRUPTED } from './errors.js';
 import { handleInterrupts, resumeHint } from './interrupt.js';
-import { progressView } from './progress.js';
+import { progressView, reportLogsPoll } from './progress.js';
 
 export interface MeasureFlags {
   options: SweepOptions;
@@ -78,13 +78,7 @@ export async function measureFromCli(
 export async function collectAndAnalyze(run: MeasuredRun, logsWaitS: number): Promise<AnalyzeResult> {
   const waited = await collectLateReports(run.session, run.runDir, {
     waitS: logsWaitS,
-    onPoll: (found, polls) => {
-      if (found.missing.length > 0) {
-        process.stderr.write(
-          `CloudWatch Logs, fetch ${polls}: ${found.found} of ${found.expected} REPORT lines, ${found.missing.length} still missing\n`,
-        );
-      }
-    },
+    onPoll: (found, polls) => reportLogsPoll(found, polls),
   });
   if (waited.polls > 0 && waited.completeness.missing.length > 0) {
     process.stderr.write(`gave up waiting after --logs-wait ${logsWaitS} s: the missing rows are listed below\n`);

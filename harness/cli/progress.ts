@@ -3,6 +3,7 @@
  * one line per finished cell, so logs of CI or a pipe stay readable.
  */
 import cliProgress from 'cli-progress';
+import type { Completeness } from '../analyze/completeness.js';
 import type { PlannedCell } from '../plan/plan.js';
 import type { CellResult, SweepProgress } from '../run/sweep.js';
 import { median } from '../statistics/statistics.js';
@@ -48,4 +49,15 @@ export function progressView(total: number, stream: NodeJS.WriteStream = process
     },
     stop: () => bar.stop(),
   };
+}
+
+/**
+ * While late REPORT lines are awaited (--logs-wait, `analyze --cloudwatch`): one line per CloudWatch fetch that still
+ * misses some, so the wait is visible; a fetch that finds everything says nothing.
+ */
+export function reportLogsPoll(found: Completeness, polls: number, stream: NodeJS.WriteStream = process.stderr): void {
+  if (found.missing.length === 0) return;
+  stream.write(
+    `CloudWatch Logs, fetch ${polls}: ${found.found} of ${found.expected} REPORT lines, ${found.missing.length} still missing\n`,
+  );
 }

@@ -3,7 +3,7 @@
  * target, host, versions, the sweep). Read leniently, field by field: a run.json from an older revision or another
  * machine still gives whatever it holds, and a missing field is left out rather than failing the analysis.
  */
-import { isFiniteNumber, isRecord, stringField } from '../../../lib/guards.js';
+import { isRecord, numberField, stringField } from '../../../lib/guards.js';
 
 export interface MetadataItem {
   label: string;
@@ -16,8 +16,8 @@ function list(value: unknown): string | null {
 }
 
 function num(value: unknown, field: string): string | null {
-  const v = isRecord(value) ? value[field] : undefined;
-  return isFiniteNumber(v) ? String(v) : null;
+  const n = numberField(value, field);
+  return n === null ? null : String(n);
 }
 
 function yesNo(value: unknown, field: string): string | null {

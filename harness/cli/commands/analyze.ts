@@ -19,6 +19,7 @@ import { ConfigError, RunDirError } from '../../errors.js';
 import { resolveLogsWaitOptions, resolveTargetOptions, type TargetOptions } from '../../options.js';
 import { INVOCATIONS_FILE, readInvocationsJsonl } from '../../run/record.js';
 import { withLogsWaitOptions, withTargetOptions } from '../common-options.js';
+import { reportLogsPoll } from '../progress.js';
 
 const GROUP_LOGS = 'More REPORT lines:';
 
@@ -96,14 +97,7 @@ async function fetchIntoRun(dir: string, target: TargetOptions, logsWaitS: numbe
   try {
     awaited = await awaitRunReportLines(dir, session.logs, scope, {
       deadlineMs: logsWaitS * 1000,
-      // Said only while something is still missing: the wait is then visible, a complete first fetch is quiet.
-      onPoll: (found, polls) => {
-        if (found.missing.length > 0) {
-          process.stderr.write(
-            `CloudWatch Logs, fetch ${polls}: ${found.found} of ${found.expected} REPORT lines, ${found.missing.length} still missing\n`,
-          );
-        }
-      },
+      onPoll: (found, polls) => reportLogsPoll(found, polls),
     });
   } finally {
     await session.close();

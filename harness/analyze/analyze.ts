@@ -38,6 +38,7 @@ import {
   type RangeTask,
   type RowRun,
   requestIdHash,
+  rowRun,
 } from './chunk.js';
 import { RunTally } from './completeness.js';
 import { invocationsCsv, summaryCsv } from './csv.js';
@@ -53,13 +54,12 @@ import {
   carriedReports,
   type InitPoint,
   type InvocationRow,
-  initPointOf,
   reportsWanted,
   toInvocationRow,
 } from './rows.js';
 import { type RunReport, runReportOf } from './run-report.js';
 import { type ScalingRow, scalingCsv, scalingRows } from './scaling.js';
-import { type SummaryRow, summarize, summarizeCells, summaryInput } from './summary.js';
+import { type SummaryRow, summarize, summarizeCells } from './summary.js';
 import { renderRunReport, renderSummaryTable, SUMMARY_MARKDOWN_FILE } from './table.js';
 import { vcpuCsv, vcpuRows } from './vcpu.js';
 
@@ -217,24 +217,25 @@ class RowSink {
 
   add(row: InvocationRow): void {
     this.batch.push(row);
-    this.cells.add(summaryInput(row));
-    const point = initPointOf(row);
-    if (point) this.initPoints.push(point);
     if (this.batch.length >= ROWS_PER_WRITE) this.flush();
   }
 
-  /** Consecutive rows a chunk's analysis finished: their CSV lines as they are, their fields unpacked. */
+  /** Consecutive rows a chunk's analysis finished, after any rows added one by one before them. */
   addRun(run: RowRun): void {
     this.flush();
-    this.out.write(run.csv);
-    this.cells.addRun(run);
-    for (const point of run.initPoints) this.initPoints.push(point);
+    this.write(run);
   }
 
   private flush(): void {
     if (this.batch.length === 0) return;
-    this.out.write(invocationsCsv.bodyBytes(this.batch));
+    this.write(rowRun(this.batch));
     this.batch = [];
+  }
+
+  private write(run: RowRun): void {
+    this.out.write(run.csv);
+    this.cells.addRun(run);
+    for (const point of run.initPoints) this.initPoints.push(point);
   }
 
   /** Waits while the file is behind, so rows never pile up in the stream's buffer. */
@@ -242,6 +243,7 @@ class RowSink {
     if (this.out.writableNeedDrain) await new Promise<void>((resolve) => this.out.once('drain', () => resolve()));
   }
 
+  /** Writes the last rows and puts the CSV in place; `cells` and `initPoints` are whole from then on. */
   async commit(): Promise<void> {
     this.flush();
     await new Promise<void>((resolve, reject) => {
@@ -512,8 +514,8 @@ export async function analyzeRun(runDir: string, opts: AnalyzeOptions = {}): Pro
   }
   const manifest = await rawManifest(dir);
   const hostCores = hostCoresOf(manifest);
-  const summary = summarizeCells(sink.cells, { hostCores });
   await sink.commit();
+  const summary = summarizeCells(sink.cells, { hostCores });
   const scaling = scalingRows(summary);
   const amdahl = amdahlRows(summary, sink.cells);
   const recommendations = recommend(summary, DEFAULT_RECOMMEND_OPTIONS);

@@ -1,8 +1,9 @@
 /**
  * One chunk of invocations.jsonl (whole lines, as bytes; analyzeRange reads the lines that start in a byte range of
- * the file) turned into what the streaming analyzer needs of it, with no state shared with other chunks, so chunks can
- * be analyzed on several threads (chunk-worker.ts) and their results joined in file order (analyze.ts). Each record is parsed and checked once; a record that carries every REPORT it
- * needs (nearly all do) becomes its invocations.csv line, its summary fields and its share of the run's tally here.
+ * the file) turned into what the streaming analyzer needs of it, with no state shared with other chunks, so chunks
+ * can be analyzed on several threads (chunk-worker.ts) and their results joined in file order (analyze.ts). Each
+ * record is parsed and checked once; a record that carries every REPORT it needs (nearly all do) becomes its
+ * invocations.csv line, its summary fields and its share of the run's tally here.
  * A record that needs REPORTs from elsewhere (the run's other records, its logs) is handed back as its line, for
  * analyze.ts to finish once those are known, as before.
  *
@@ -201,13 +202,6 @@ export class PackedCells implements CellRows {
     this.count += run.count;
   }
 
-  add(input: SummaryInput): void {
-    const packed = new Float64Array(SUMMARY_WIDTH);
-    packSummary(input, packed, 0);
-    this.cell(cellKey(input)).push(packed, 0);
-    this.count += 1;
-  }
-
   get(key: string): SummaryInput[] | undefined {
     return this.cells.get(key)?.rows();
   }
@@ -215,6 +209,35 @@ export class PackedCells implements CellRows {
   *values(): Iterable<SummaryInput[]> {
     for (const cell of this.cells.values()) yield cell.rows();
   }
+}
+
+/** Consecutive complete rows as they cross threads and reach the sink: CSV lines, packed fields, cells, Init points. */
+export function rowRun(rows: readonly InvocationRow[]): RowRun {
+  const summaries = new Float64Array(rows.length * SUMMARY_WIDTH);
+  const cells = new Map<string, number>();
+  const cellOf = new Uint32Array(rows.length);
+  const initPoints: InitPoint[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as InvocationRow;
+    packSummary(row, summaries, i * SUMMARY_WIDTH);
+    const key = cellKey(row);
+    let cell = cells.get(key);
+    if (cell === undefined) {
+      cell = cells.size;
+      cells.set(key, cell);
+    }
+    cellOf[i] = cell;
+    const point = initPointOf(row);
+    if (point) initPoints.push(point);
+  }
+  return {
+    csv: invocationsCsv.bodyBytes(rows),
+    count: rows.length,
+    summaries,
+    cells: [...cells.keys()],
+    cellOf,
+    initPoints,
+  };
 }
 
 // ---------- one chunk ----------
@@ -265,33 +288,7 @@ class ChunkBuilder {
 
   private closeRun(): void {
     if (this.rows.length === 0) return;
-    const summaries = new Float64Array(this.rows.length * SUMMARY_WIDTH);
-    const cells = new Map<string, number>();
-    const cellOf = new Uint32Array(this.rows.length);
-    const initPoints: InitPoint[] = [];
-    for (let i = 0; i < this.rows.length; i++) {
-      const row = this.rows[i] as InvocationRow;
-      packSummary(row, summaries, i * SUMMARY_WIDTH);
-      const key = cellKey(row);
-      let cell = cells.get(key);
-      if (cell === undefined) {
-        cell = cells.size;
-        cells.set(key, cell);
-      }
-      cellOf[i] = cell;
-      const point = initPointOf(row);
-      if (point) initPoints.push(point);
-    }
-    this.segments.push({
-      rows: {
-        csv: invocationsCsv.bodyBytes(this.rows),
-        count: this.rows.length,
-        summaries,
-        cells: [...cells.keys()],
-        cellOf,
-        initPoints,
-      },
-    });
+    this.segments.push({ rows: rowRun(this.rows) });
     this.rows = [];
   }
 

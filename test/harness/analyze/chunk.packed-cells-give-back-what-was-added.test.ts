@@ -1,49 +1,42 @@
 /**
  * chunk.ts PackedCells: what the streaming analyzer keeps of each row, packed by cell. Each cell's rows must come back
  * as the summary inputs that went in, field for field (nulls, every status, both booleans), in the order they went in,
- * whether added one by one or as a chunk's run of rows; and it must group them as summary.ts groupCells does.
+ * whether the run of rows was made by rowRun or by hand; and it must group them as summary.ts groupCells does.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PackedCells, packSummary, SUMMARY_WIDTH } from '../../../harness/analyze/chunk.js';
+import { PackedCells, packSummary, rowRun, SUMMARY_WIDTH } from '../../../harness/analyze/chunk.js';
 import { cellKey, groupCells, type SummaryInput, summaryInput } from '../../../harness/analyze/summary.js';
 import { invocationRow } from '../../support/report-fixtures.js';
 
-const inputs: SummaryInput[] = [
-  summaryInput(invocationRow({ memory_mb: 1769, duration_ms: 101.25, cost_usd: 0.0000016667 })),
-  summaryInput(
-    invocationRow({ memory_mb: 3538, mode: 'worker_threads', workers: 2, duration_ms: null, billed_ms: null }),
-  ),
-  summaryInput(
-    invocationRow({
-      memory_mb: 1769,
-      status: 'timeout',
-      cold: null,
-      digest_ok: null,
-      visible_cores: null,
-      cost_usd: null,
-    }),
-  ),
-  summaryInput(
-    invocationRow({ memory_mb: 3538, mode: 'worker_threads', workers: 2, status: 'throttled', warmup: true }),
-  ),
-  summaryInput(
-    invocationRow({ memory_mb: 1769, arch: 'arm64', status: 'error', digest_ok: false, host_oversubscription: 1.5 }),
-  ),
-  summaryInput(invocationRow({ memory_mb: 1769, emulated: true, cpu_enforced: false, cold: true, warmup: false })),
+const rows = [
+  invocationRow({ memory_mb: 1769, duration_ms: 101.25, cost_usd: 0.0000016667 }),
+  invocationRow({ memory_mb: 3538, mode: 'worker_threads', workers: 2, duration_ms: null, billed_ms: null }),
+  invocationRow({
+    memory_mb: 1769,
+    status: 'timeout',
+    cold: null,
+    digest_ok: null,
+    visible_cores: null,
+    cost_usd: null,
+  }),
+  invocationRow({ memory_mb: 3538, mode: 'worker_threads', workers: 2, status: 'throttled', warmup: true }),
+  invocationRow({ memory_mb: 1769, arch: 'arm64', status: 'error', digest_ok: false, host_oversubscription: 1.5 }),
+  invocationRow({ memory_mb: 1769, emulated: true, cpu_enforced: false, cold: true, warmup: false }),
 ];
+const inputs: SummaryInput[] = rows.map(summaryInput);
 
-test('rows added one by one come back by cell, in order, field for field', () => {
+test("rows added as rowRun's run come back by cell, in order, field for field", () => {
   const packed = new PackedCells();
-  for (const input of inputs) packed.add(input);
+  packed.addRun(rowRun(rows));
   const expected = groupCells(inputs);
   assert.equal(packed.count, inputs.length);
   assert.deepEqual([...packed.values()], [...expected.values()]);
-  for (const [key, rows] of expected) assert.deepEqual(packed.get(key), rows);
+  for (const [key, cellRows] of expected) assert.deepEqual(packed.get(key), cellRows);
   assert.equal(packed.get('no such cell'), undefined);
 });
 
-test("a chunk's run of rows lands in the same cells as the rows added one by one", () => {
+test("a run of rows packed by hand, added again and again, lands in the cells groupCells makes", () => {
   const summaries = new Float64Array(inputs.length * SUMMARY_WIDTH);
   inputs.forEach((input, i) => packSummary(input, summaries, i * SUMMARY_WIDTH));
   const keys = [...new Set(inputs.map(cellKey))];

@@ -59,8 +59,9 @@ export async function* lineChunks(file: string): AsyncGenerator<LineChunk> {
   if (carry.length > 0) yield { bytes: carry, start: offset, unterminated: true };
 }
 
-/** Bytes read at a time while looking for a line's end. */
-const PROBE_BYTES = 64 << 10;
+/** Bytes read first while looking for a line's end, doubled on each further read up to PROBE_MAX_BYTES. */
+const PROBE_MIN_BYTES = 4 << 10;
+const PROBE_MAX_BYTES = 1 << 20;
 
 /** Fills `into` from `position` of the open file (a read may return fewer bytes than asked). */
 function readFully(fd: number, into: Buffer, position: number): void {
@@ -72,14 +73,19 @@ function readFully(fd: number, into: Buffer, position: number): void {
   }
 }
 
-/** Where the first `\n` at or after `position` is, below `size`; -1 when there is none. */
+/**
+ * Where the first `\n` at or after `position` is, below `size`; -1 when there is none. The bytes read here are read
+ * again with the lines, so the first read is small (a line or two) and only a long line makes them grow.
+ */
 function newlineFrom(fd: number, position: number, size: number): number {
-  const piece = Buffer.allocUnsafe(PROBE_BYTES);
-  for (let at = position; at < size; at += PROBE_BYTES) {
-    const n = Math.min(PROBE_BYTES, size - at);
+  let piece = Buffer.allocUnsafe(PROBE_MIN_BYTES);
+  for (let at = position; at < size; ) {
+    const n = Math.min(piece.length, size - at);
     readFully(fd, piece.subarray(0, n), at);
     const i = piece.subarray(0, n).indexOf(NEWLINE);
     if (i !== -1) return at + i;
+    at += n;
+    if (piece.length < PROBE_MAX_BYTES) piece = Buffer.allocUnsafe(piece.length * 2);
   }
   return -1;
 }
@@ -97,8 +103,9 @@ export function linesStartingIn(fd: number, from: number, to: number, size: numb
     if (newline === -1) return null;
     first = newline + 1;
   }
-  if (first >= Math.min(to, size)) return null;
-  const newline = newlineFrom(fd, Math.min(to, size) - 1, size);
+  const last = Math.min(to, size);
+  if (first >= last) return null;
+  const newline = newlineFrom(fd, last - 1, size);
   const end = newline === -1 ? size : newline;
   const bytes = Buffer.allocUnsafe(end - first);
   readFully(fd, bytes, first);

@@ -16,7 +16,7 @@ export interface LineBatch {
 }
 
 /** Large reads: the per-chunk overhead vanishes, and 1 MiB of text is nothing to hold. */
-const CHUNK_BYTES = 1 << 20;
+export const CHUNK_BYTES = 1 << 20;
 const NEWLINE = 0x0a;
 
 /**

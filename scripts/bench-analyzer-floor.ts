@@ -6,9 +6,7 @@
  */
 import { closeSync, openSync, statSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
-import { linesStartingIn } from '../lib/lines.js';
-
-const RANGE_BYTES = 1 << 20;
+import { CHUNK_BYTES, linesStartingIn } from '../lib/lines.js';
 
 interface Range {
   file: string;
@@ -43,8 +41,8 @@ if (isMainThread && process.argv[2] !== undefined) {
   const { Piscina } = await import('piscina');
   const pool = new Piscina<Range, number>({ filename: import.meta.url, minThreads: threads, maxThreads: threads });
   const ranges: Array<Promise<number>> = [];
-  for (let from = 0; from < size; from += RANGE_BYTES)
-    ranges.push(pool.run({ file, from, to: from + RANGE_BYTES, size }));
+  for (let from = 0; from < size; from += CHUNK_BYTES)
+    ranges.push(pool.run({ file, from, to: from + CHUNK_BYTES, size }));
   const parsed = (await Promise.all(ranges)).reduce((sum, n) => sum + n, 0);
   await pool.destroy();
   console.log(parsed);

@@ -22,12 +22,13 @@ import {
   mkdtempSync,
   readFileSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { analyzeInMemory, emulatedHostCores } from '../harness/analyze/analyze.js';
+import { analyzeInMemory, defaultThreads, emulatedHostCores } from '../harness/analyze/analyze.js';
 import { invocationsCsv, summaryCsv } from '../harness/analyze/csv.js';
 import { reportLine } from '../harness/lambda/log-format.js';
 import { billedDurationMs } from '../harness/lambda/pricing.js';
@@ -454,7 +455,7 @@ try {
   }
   const jsonS = (performance.now() - started) / 1000;
   // The records case's floor: the file read and parsed on as many threads as analyze uses, in a process of its own.
-  const floorThreads = Math.min(os.availableParallelism(), 4);
+  const floorThreads = defaultThreads(statSync(path.join(recordsRun, 'invocations.jsonl')).size);
   const floor: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const floorStarted = performance.now();

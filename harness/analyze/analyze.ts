@@ -17,7 +17,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { errnoCode, errorReason, isNotFound, writeFileAtomic } from '../../lib/fs.js';
 import { isRecord, numberField } from '../../lib/guards.js';
-import { decode } from '../../lib/lines.js';
+import { CHUNK_BYTES, decode } from '../../lib/lines.js';
 import { RunDirError } from '../errors.js';
 import {
   asPlainLog,
@@ -69,8 +69,8 @@ export interface AnalyzeOptions {
   /** The same, as files, read line by line after extraLogText, in order (cloudwatch-reports.log, `--logs`). */
   extraLogFiles?: readonly string[];
   /**
-   * Worker threads to analyze invocations.jsonl on; 0 analyzes it on this thread. Default: one per core (at most
-   * MAX_THREADS) from PARALLEL_MIN_BYTES of file on, 0 below. The output is the same either way.
+   * Worker threads to analyze invocations.jsonl on; 0 analyzes it on this thread. Default: defaultThreads, one per
+   * core (at most MAX_THREADS) from PARALLEL_MIN_BYTES of file on, 0 below. The output is the same either way.
    */
   threads?: number;
 }
@@ -280,18 +280,15 @@ interface CarryingSpan extends ChunkSpan {
 const PARALLEL_MIN_BYTES = 32 << 20;
 /** Threads beyond a few gain nothing: the main thread, which joins their results in order, becomes the bottleneck. */
 const MAX_THREADS = 4;
-/** Bytes of invocations.jsonl per chunk: a thousand records or so, enough that a chunk's hand-off costs nothing. */
-const CHUNK_BYTES = 1 << 20;
-
-function threadsFor(jsonlBytes: number, o: AnalyzeOptions): number {
-  if (o.threads !== undefined) return o.threads;
+/** The worker threads `analyze` uses on an invocations.jsonl of `jsonlBytes` when not told (AnalyzeOptions.threads). */
+export function defaultThreads(jsonlBytes: number): number {
   return jsonlBytes >= PARALLEL_MIN_BYTES ? Math.min(availableParallelism(), MAX_THREADS) : 0;
 }
 
 /**
  * The chunks of invocations.jsonl analyzed (chunk.ts), in file order: the file, as `size` bytes long, cut into byte
- * ranges that each thread reads and analyzes the lines of, on `threads` worker threads (a piscina pool, a few ranges
- * in flight per thread), or on this thread when `threads` is 0.
+ * ranges of CHUNK_BYTES (about a thousand records) that each thread reads and analyzes the lines of, on `threads`
+ * worker threads (a piscina pool, a few ranges in flight per thread), or on this thread when `threads` is 0.
  */
 async function* analyzedChunks(jsonl: string, size: number, threads: number): AsyncGenerator<AnalyzedRange> {
   const tasks: RangeTask[] = [];
@@ -443,7 +440,7 @@ async function streamRows(
   const wanted = new Set<string>();
   const spans: CarryingSpan[] = [];
   let lineNumber = 1;
-  for await (const { span, result } of analyzedChunks(jsonl, jsonlBytes, threadsFor(jsonlBytes, o))) {
+  for await (const { span, result } of analyzedChunks(jsonl, jsonlBytes, o.threads ?? defaultThreads(jsonlBytes))) {
     if (result.problem !== null) {
       throw new RunDirError(`${jsonl}:${lineNumber + result.problem.lineIndex}: ${result.problem.message}`);
     }

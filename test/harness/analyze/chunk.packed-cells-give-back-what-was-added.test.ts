@@ -36,7 +36,7 @@ test("rows added as rowRun's run come back by cell, in order, field for field", 
   assert.equal(packed.get('no such cell'), undefined);
 });
 
-test("a run of rows packed by hand, added again and again, lands in the cells groupCells makes", () => {
+test('a run of rows packed by hand, added again and again, lands in the cells groupCells makes', () => {
   const summaries = new Float64Array(inputs.length * SUMMARY_WIDTH);
   inputs.forEach((input, i) => packSummary(input, summaries, i * SUMMARY_WIDTH));
   const keys = [...new Set(inputs.map(cellKey))];

@@ -117,16 +117,6 @@ const WHITESPACE = /\s/;
 const TAB = '\t';
 
 const TEXT_FIELD_INDEX: ReadonlyMap<string, number> = new Map(TEXT_FIELD_NAMES.map((name, i) => [name, i]));
-const fieldIndex = (name: TextFieldName) => TEXT_FIELD_INDEX.get(name) as number;
-const DURATION = fieldIndex('Duration');
-const BILLED_DURATION = fieldIndex('Billed Duration');
-const MEMORY_SIZE = fieldIndex('Memory Size');
-const MAX_MEMORY_USED = fieldIndex('Max Memory Used');
-const INIT_DURATION = fieldIndex('Init Duration');
-const RESTORE_DURATION = fieldIndex('Restore Duration');
-const BILLED_RESTORE_DURATION = fieldIndex('Billed Restore Duration');
-const STATUS = fieldIndex('Status');
-const ERROR_TYPE = fieldIndex('Error Type');
 
 /** Digits whose integer is exact in a double (< 2^53), and powers of ten exact in one (10^22 is the last). */
 const EXACT_DIGITS = 15;
@@ -165,15 +155,24 @@ function leadingNumberAt(line: string, start: number, end: number): number | nul
 const valueStarts = new Int32Array(TEXT_FIELD_NAMES.length);
 const valueEnds = new Int32Array(TEXT_FIELD_NAMES.length);
 
-function numberAt(line: string, field: number): number | null {
-  const start = valueStarts[field] as number;
-  return start === -1 ? null : leadingNumberAt(line, start, valueEnds[field] as number);
+/** The fields of the line plainTextReport is reading, found in place (valueStarts, valueEnds): one, reused. */
+class InPlaceFields implements TextFieldReader {
+  line = '';
+
+  number(name: TextFieldName): number | null {
+    const field = TEXT_FIELD_INDEX.get(name) as number;
+    const start = valueStarts[field] as number;
+    return start === -1 ? null : leadingNumberAt(this.line, start, valueEnds[field] as number);
+  }
+
+  text(name: TextFieldName): string | undefined {
+    const field = TEXT_FIELD_INDEX.get(name) as number;
+    const start = valueStarts[field] as number;
+    return start === -1 ? undefined : this.line.slice(start, valueEnds[field]).trim();
+  }
 }
 
-function textAt(line: string, field: number): string | undefined {
-  const start = valueStarts[field] as number;
-  return start === -1 ? undefined : line.slice(start, valueEnds[field]).trim();
-}
+const inPlace = new InPlaceFields();
 
 /**
  * A REPORT line in the exact shape Lambda and the emulator write (no prefix, `\t` between `Name: value` fields,
@@ -205,67 +204,43 @@ function plainTextReport(line: string): ReportFields | null | undefined {
       valueEnds[field] = end;
     }
   }
-  const durationMs = numberAt(line, DURATION);
-  const billedDurationMs = numberAt(line, BILLED_DURATION);
-  const memorySizeMb = numberAt(line, MEMORY_SIZE);
-  const maxMemoryUsedMb = numberAt(line, MAX_MEMORY_USED);
+  inPlace.line = line;
+  return reportFromFields(requestId, inPlace);
+}
+
+/** A text REPORT's fields by name: a value's leading number, or its text (trimmed); null or undefined when absent. */
+interface TextFieldReader {
+  number(name: TextFieldName): number | null;
+  text(name: TextFieldName): string | undefined;
+}
+
+/** The fields the general reader found, as a TextFieldReader. */
+function mapReader(fields: Map<TextFieldName, string>): TextFieldReader {
+  return { number: (name) => leadingNumber(fields.get(name)), text: (name) => fields.get(name) };
+}
+
+/** The figures of a text REPORT, from its request id and fields; null when a required one is missing. */
+function reportFromFields(requestId: string, fields: TextFieldReader): ReportFields | null {
+  const durationMs = fields.number('Duration');
+  const billedDurationMs = fields.number('Billed Duration');
+  const memorySizeMb = fields.number('Memory Size');
+  const maxMemoryUsedMb = fields.number('Max Memory Used');
   if (durationMs === null || billedDurationMs === null || memorySizeMb === null || maxMemoryUsedMb === null) {
     return null;
   }
-  return reportOf(requestId, durationMs, billedDurationMs, memorySizeMb, maxMemoryUsedMb, {
-    initDurationMs: numberAt(line, INIT_DURATION),
-    restoreDurationMs: numberAt(line, RESTORE_DURATION),
-    billedRestoreDurationMs: numberAt(line, BILLED_RESTORE_DURATION),
-    rawStatus: textAt(line, STATUS),
-    errorType: textAt(line, ERROR_TYPE),
-  });
-}
-
-/** The figures of a text REPORT, from its request id and `Name: value` fields; null when a required one is missing. */
-function reportFromTextFields(requestId: string, fields: Map<TextFieldName, string>): ReportFields | null {
-  const durationMs = leadingNumber(fields.get('Duration'));
-  const billedDurationMs = leadingNumber(fields.get('Billed Duration'));
-  const memorySizeMb = leadingNumber(fields.get('Memory Size'));
-  const maxMemoryUsedMb = leadingNumber(fields.get('Max Memory Used'));
-  if (durationMs === null || billedDurationMs === null || memorySizeMb === null || maxMemoryUsedMb === null) {
-    return null;
-  }
-  return reportOf(requestId, durationMs, billedDurationMs, memorySizeMb, maxMemoryUsedMb, {
-    initDurationMs: leadingNumber(fields.get('Init Duration')),
-    restoreDurationMs: leadingNumber(fields.get('Restore Duration')),
-    billedRestoreDurationMs: leadingNumber(fields.get('Billed Restore Duration')),
-    rawStatus: fields.get('Status'),
-    errorType: fields.get('Error Type'),
-  });
-}
-
-/** A text REPORT's figures, its optional fields as read (a Status or Error Type as written, undefined when absent). */
-function reportOf(
-  requestId: string,
-  durationMs: number,
-  billedDurationMs: number,
-  memorySizeMb: number,
-  maxMemoryUsedMb: number,
-  o: {
-    initDurationMs: number | null;
-    restoreDurationMs: number | null;
-    billedRestoreDurationMs: number | null;
-    rawStatus: string | undefined;
-    errorType: string | undefined;
-  },
-): ReportFields {
+  const rawStatus = fields.text('Status');
   return {
     requestId,
     durationMs,
     billedDurationMs,
     memorySizeMb,
     maxMemoryUsedMb,
-    initDurationMs: o.initDurationMs,
-    restoreDurationMs: o.restoreDurationMs,
-    billedRestoreDurationMs: o.billedRestoreDurationMs,
+    initDurationMs: fields.number('Init Duration'),
+    restoreDurationMs: fields.number('Restore Duration'),
+    billedRestoreDurationMs: fields.number('Billed Restore Duration'),
     // A status this parser does not know is still not a success: count it as an error rather than hide it.
-    status: o.rawStatus === undefined ? 'success' : isReportStatus(o.rawStatus) ? o.rawStatus : 'error',
-    errorType: o.errorType || null,
+    status: rawStatus === undefined ? 'success' : isReportStatus(rawStatus) ? rawStatus : 'error',
+    errorType: fields.text('Error Type') || null,
     format: 'text',
   };
 }
@@ -274,7 +249,7 @@ function reportOf(
 export function parseTextReportGeneral(line: string): ReportFields | null {
   const match = TEXT_REPORT.exec(line);
   if (match === null || match[1] === undefined) return null;
-  return reportFromTextFields(match[1], textFields(match[2] ?? ''));
+  return reportFromFields(match[1], mapReader(textFields(match[2] ?? '')));
 }
 
 function parseTextReport(line: string): ReportFields | null {

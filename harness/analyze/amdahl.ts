@@ -12,7 +12,7 @@ import { groupBy } from '../../lib/collections.js';
 import { bootstrapInterval, resampledMedian } from '../statistics/statistics.js';
 import { csvExporter } from './csv.js';
 import type { Exporter } from './exporter.js';
-import { type CellRows, cellKey, isWarm, type SummaryInput, type SummaryRow } from './summary.js';
+import { type CellRows, cellKey, isWarm, type SummaryRow } from './summary.js';
 
 /** Replicates and seed of the bootstrap: fixed, so the same run always gives the same interval. */
 export const AMDAHL_BOOTSTRAP = { resamples: 1000, seed: 20261125, level: 0.95 } as const;
@@ -90,11 +90,23 @@ export function speedupR2(cells: ReadonlyArray<{ p: number; speedup: number }>, 
 const workloadKey = (r: Pick<SummaryRow, 'arch' | 'algorithm' | 'cost' | 'items'>) =>
   `${r.arch}|${r.algorithm}|${r.cost}|${r.items}`;
 
-/** A cell's warm Durations, sorted. */
-function warmDurations(rows: readonly SummaryInput[] | undefined): number[] {
-  const durations: number[] = [];
-  for (const row of rows ?? []) if (isWarm(row)) durations.push(row.duration_ms);
-  return durations.sort((a, b) => a - b);
+/**
+ * Each cell's warm Durations, sorted, read from `cells` once per cell: a sequential cell is the baseline of every
+ * parallel cell at its memory.
+ */
+function warmDurationsOf(cells: CellRows): (row: SummaryRow) => number[] {
+  const sorted = new Map<string, number[]>();
+  return (row) => {
+    const key = cellKey(row);
+    let durations = sorted.get(key);
+    if (durations === undefined) {
+      durations = [];
+      for (const input of cells.get(key) ?? []) if (isWarm(input)) durations.push(input.duration_ms);
+      durations.sort((a, b) => a - b);
+      sorted.set(key, durations);
+    }
+    return durations;
+  };
 }
 
 /**
@@ -102,6 +114,7 @@ function warmDurations(rows: readonly SummaryInput[] | undefined): number[] {
  * cell: summary.ts groupCells): the bootstrap resamples their warm Durations.
  */
 export function amdahlRows(summary: readonly SummaryRow[], cells: CellRows): AmdahlRow[] {
+  const warmDurations = warmDurationsOf(cells);
   // The baseline of a cell, as the summary chose it: the sequential cell with the fewest workers at its memory.
   const baselines = new Map<string, SummaryRow>();
   for (const s of summary) {
@@ -118,8 +131,8 @@ export function amdahlRows(summary: readonly SummaryRow[], cells: CellRows): Amd
       fitted.push({
         p: s.ideal_speedup,
         speedup: s.speedup_vs_sequential,
-        durations: warmDurations(cells.get(cellKey(s))),
-        baseline: warmDurations(cells.get(cellKey(baseline))),
+        durations: warmDurations(s),
+        baseline: warmDurations(baseline),
       });
     }
     const f = fitSerialFraction(fitted);

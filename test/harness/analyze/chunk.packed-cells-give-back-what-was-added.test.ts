@@ -38,7 +38,7 @@ test("rows added as rowRun's run come back by cell, in order, field for field", 
 
 test('a run of rows packed by hand, added again and again, lands in the cells groupCells makes', () => {
   const summaries = new Float64Array(inputs.length * SUMMARY_WIDTH);
-  inputs.forEach((input, i) => packSummary(input, summaries, i * SUMMARY_WIDTH));
+  for (const [i, input] of inputs.entries()) packSummary(input, summaries, i * SUMMARY_WIDTH);
   const keys = [...new Set(inputs.map(cellKey))];
   const packed = new PackedCells();
   // More rows than a cell's first allocation holds, so it grows.

@@ -46,8 +46,9 @@ import type { Exporter } from './exporter.js';
 import { summaryJson } from './json.js';
 import { logLineBatches } from './log-files.js';
 import { type Recommendation, type RecommendOptions, recommend } from './recommend.js';
+import { reportCharts } from './report/charts.js';
 import { reportHtml } from './report/html.js';
-import { loadChartLibraries } from './report/render.js';
+import { type ChartRenderer, chartsHere, chartsOnThread } from './report/render.js';
 import { reportDocument } from './report/report.js';
 import {
   type CarriedReports,
@@ -497,8 +498,25 @@ export async function analyzeRun(runDir: string, opts: AnalyzeOptions = {}): Pro
     }
     throw new RunDirError(`${jsonl}: cannot be read (${errorReason(error)})`, { cause: error });
   }
-  // The report's chart libraries load while the records are read; a failure to load shows when the charts are drawn.
-  loadChartLibraries().catch(() => {});
+  const threads = opts.threads ?? defaultThreads(jsonlBytes);
+  // The report's chart libraries load while the records are read: on a thread of their own for a large run, which
+  // draws the charts while this one writes the other files.
+  const charts = threads > 0 ? await chartsOnThread() : chartsHere();
+  try {
+    return await analyzeStreamed(dir, jsonl, jsonlBytes, { ...opts, threads }, charts);
+  } finally {
+    await charts.close();
+  }
+}
+
+/** analyzeRun once invocations.jsonl is known to be readable. */
+async function analyzeStreamed(
+  dir: string,
+  jsonl: string,
+  jsonlBytes: number,
+  opts: AnalyzeOptions,
+  charts: ChartRenderer,
+): Promise<AnalyzeResult> {
   const sink = new RowSink(path.join(dir, invocationsCsv.name));
   const tally = new RunTally();
   try {
@@ -513,9 +531,13 @@ export async function analyzeRun(runDir: string, opts: AnalyzeOptions = {}): Pro
   const hostCores = hostCoresOf(manifest);
   await sink.commit();
   const summary = summarizeCells(sink.cells, { hostCores });
+  const recommendations = recommend(summary, DEFAULT_RECOMMEND_OPTIONS);
+  const chartInput = { summary, recommendations, initPoints: sink.initPoints, hostCores };
+  const drawn = charts.render(reportCharts(chartInput));
+  // Awaited once the other files are written; a failure meanwhile must not go unhandled.
+  drawn.catch(() => {});
   const scaling = scalingRows(summary);
   const amdahl = amdahlRows(summary, sink.cells);
-  const recommendations = recommend(summary, DEFAULT_RECOMMEND_OPTIONS);
   const run = runReportOf(tally, manifest);
   // summary.md: the table, and the run as a whole under it with every missing REPORT listed.
   const markdown = path.join(dir, SUMMARY_MARKDOWN_FILE);
@@ -529,17 +551,17 @@ export async function analyzeRun(runDir: string, opts: AnalyzeOptions = {}): Pro
     await writeExport(dir, vcpuCsv, vcpuRows(summary, { hostCores })),
     await writeExport(dir, amdahlCsv, amdahl),
   ];
-  const report = await reportDocument({
-    dirName: path.basename(dir),
-    manifest,
-    summary,
-    scaling,
-    amdahl,
-    recommendations,
-    initPoints: sink.initPoints,
-    hostCores,
-    files: files.map((file) => path.basename(file)),
-  });
+  const report = reportDocument(
+    {
+      ...chartInput,
+      dirName: path.basename(dir),
+      manifest,
+      scaling,
+      amdahl,
+      files: files.map((file) => path.basename(file)),
+    },
+    await drawn,
+  );
   const reportFile = path.join(dir, reportHtml.name);
   await writeFileAtomic(reportFile, reportHtml.serialize(report));
   files.push(reportFile);

@@ -3,6 +3,10 @@
  * `toSVG()`), so report.html carries its charts as inline SVG and needs no script to show them. The one asynchronous
  * step of the report: vega's `toSVG` returns a promise, so the charts are rendered here, before html.ts serializes
  * the page synchronously. vega and vega-lite are loaded on first use: most commands never draw a chart.
+ *
+ * A ChartRenderer draws either here or on a worker thread of its own (chart-worker.ts): a large analysis starts one
+ * at the beginning, so vega loads while the records are read and the charts are drawn while this thread computes the
+ * Amdahl fits and writes the CSVs. Either way the SVGs are the same (a test holds them to it).
  */
 import type { ChartSpec } from './charts.js';
 
@@ -39,4 +43,28 @@ export async function renderCharts(charts: readonly ChartSpec[]): Promise<Render
     }
   }
   return rendered;
+}
+
+/** Draws a report's charts: renderCharts, here or on a thread. `close` when done (a thread holds the process open). */
+export interface ChartRenderer {
+  render(charts: readonly ChartSpec[]): Promise<RenderedChart[]>;
+  close(): Promise<void>;
+}
+
+/** Draws on this thread; vega starts loading now. */
+export function chartsHere(): ChartRenderer {
+  // A failure to load shows when the charts are drawn.
+  loadChartLibraries().catch(() => {});
+  return { render: renderCharts, close: async () => {} };
+}
+
+/** Draws on a worker thread started now, which loads vega at once (piscina preloads a pool's module). */
+export async function chartsOnThread(): Promise<ChartRenderer> {
+  const { Piscina } = await import('piscina');
+  const pool = new Piscina<readonly ChartSpec[], RenderedChart[]>({
+    filename: new URL('./chart-worker.js', import.meta.url).href,
+    minThreads: 1,
+    maxThreads: 1,
+  });
+  return { render: (charts) => pool.run(charts), close: () => pool.destroy() };
 }

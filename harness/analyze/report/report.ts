@@ -1,7 +1,7 @@
 /**
- * The report of an analysis: its charts built (charts.ts) and rendered to SVG (render.ts, the asynchronous part),
- * the run's metadata read from run.json as it was parsed (metadata.ts), all gathered into the document html.ts
- * serializes. Reads and writes no file itself.
+ * The report of an analysis: its charts as drawn (charts.ts built them, render.ts rendered them to SVG, the
+ * asynchronous part, done by the caller so it can overlap other work), the run's metadata read from run.json as it
+ * was parsed (metadata.ts), all gathered into the document html.ts serializes. Reads and writes no file itself.
  */
 import { stringField } from '../../../lib/guards.js';
 import type { AmdahlRow } from '../amdahl.js';
@@ -9,10 +9,9 @@ import type { Recommendation } from '../recommend.js';
 import type { InitPoint } from '../rows.js';
 import type { ScalingRow } from '../scaling.js';
 import type { SummaryRow } from '../summary.js';
-import { reportCharts } from './charts.js';
 import type { ReportDocument } from './html.js';
 import { runMetadata } from './metadata.js';
-import { renderCharts } from './render.js';
+import type { RenderedChart } from './render.js';
 
 export interface ReportInput {
   /** The run directory's name: the run id when run.json does not say. */
@@ -29,8 +28,8 @@ export interface ReportInput {
   files: readonly string[];
 }
 
-export async function reportDocument(input: ReportInput): Promise<ReportDocument> {
-  const charts = reportCharts(input);
+/** The report, its charts drawn already (reportCharts of the same input, rendered: render.ts). */
+export function reportDocument(input: ReportInput, charts: readonly RenderedChart[]): ReportDocument {
   const missingCharts =
     input.initPoints.length === 0
       ? ['Init Duration vs memory: no cold start of this run reported an Init Duration, so there is nothing to plot.']
@@ -42,7 +41,7 @@ export async function reportDocument(input: ReportInput): Promise<ReportDocument
     scaling: input.scaling,
     amdahl: input.amdahl,
     recommendations: input.recommendations,
-    charts: await renderCharts(charts),
+    charts,
     missingCharts,
     files: input.files,
   };

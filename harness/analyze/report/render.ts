@@ -58,13 +58,28 @@ export function chartsHere(): ChartRenderer {
   return { render: renderCharts, close: async () => {} };
 }
 
-/** Draws on a worker thread started now, which loads vega at once (piscina preloads a pool's module). */
+/** Draws on a worker thread started now, which loads vega at once (chart-worker.ts). */
 export async function chartsOnThread(): Promise<ChartRenderer> {
   const { Piscina } = await import('piscina');
-  const pool = new Piscina<readonly ChartSpec[], RenderedChart[]>({
+  const pool = new Piscina<readonly ChartSpec[] | null, RenderedChart[]>({
     filename: new URL('./chart-worker.js', import.meta.url).href,
     minThreads: 1,
     maxThreads: 1,
   });
-  return { render: (charts) => pool.run(charts), close: () => pool.destroy() };
+  // A thread that fails outside a task is an 'error' event of the pool, which would end the process unheard.
+  let failure: unknown = null;
+  pool.on('error', (error: unknown) => {
+    failure ??= error;
+  });
+  // A failure to load shows when the charts are drawn, as chartsHere's does.
+  const loaded = pool.run(null, { name: 'load' });
+  loaded.catch(() => {});
+  return {
+    render: async (charts) => {
+      await loaded;
+      if (failure !== null) throw failure;
+      return pool.run(charts);
+    },
+    close: () => pool.destroy(),
+  };
 }

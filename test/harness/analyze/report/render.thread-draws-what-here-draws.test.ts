@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { reportCharts } from '../../../../harness/analyze/report/charts.js';
+import { type ChartSpec, reportCharts } from '../../../../harness/analyze/report/charts.js';
 import { chartsHere, chartsOnThread } from '../../../../harness/analyze/report/render.js';
 import { memoryForVcpus } from '../../../../harness/lambda/platform.js';
 import { summaryRow } from '../../../support/summary-fixtures.js';
@@ -41,6 +41,22 @@ test('charts drawn on a thread of their own are the SVGs drawn here', async () =
       assert.match(chart.svg, /^<svg[^>]*>.*<path/s, `${chart.id} is an SVG with marks`);
       assert.equal(chart.svg, drawnHere[i]?.svg, `${chart.id}: the same SVG on both threads`);
     }
+  } finally {
+    await Promise.all([here.close(), thread.close()]);
+  }
+});
+
+test('a chart vega cannot draw is an error of render on the thread, as here, and the thread draws on after it', async () => {
+  const [chart] = reportCharts({ summary, recommendations: [], initPoints, hostCores: 2 });
+  assert.ok(chart);
+  // A filter whose expression does not parse: vega throws while drawing.
+  const broken = { ...chart, spec: { ...chart.spec, transform: [{ filter: 'datum.x ((' }] } } as ChartSpec;
+  const here = chartsHere();
+  const thread = await chartsOnThread();
+  try {
+    await assert.rejects(here.render([broken]), /Unexpected end of input/);
+    await assert.rejects(thread.render([broken]), /Unexpected end of input/);
+    assert.equal((await thread.render([chart])).length, 1);
   } finally {
     await Promise.all([here.close(), thread.close()]);
   }

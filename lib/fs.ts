@@ -1,6 +1,10 @@
-/** File-system helpers used across the project: the errno code of a failure, and writes a reader never sees half of. */
+/**
+ * File-system helpers used across the project: the errno code of a failure, and writes a reader never sees half of
+ * (and the leftovers of those a killed process never finished).
+ */
 import { renameSync, writeFileSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
+import { readdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 
 /** The `code` of a Node system error (`ENOENT`, `EACCES`, ...), or null when the error carries none. */
 export function errnoCode(error: unknown): string | null {
@@ -20,16 +24,49 @@ export function isNotFound(error: unknown): boolean {
   return errnoCode(error) === 'ENOENT';
 }
 
+/** The name `file` is written under by this process until it is whole: `<file>.<pid>.tmp`, beside it. */
+export function temporaryPath(file: string): string {
+  return `${file}.${process.pid}.tmp`;
+}
+
+const TEMPORARY_NAME = /^.+\.(\d+)\.tmp$/;
+
+/** Whether a process `pid` exists (one of another user's included). */
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error: unknown) {
+    return errnoCode(error) === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temporary files (temporaryPath) in `dir` whose process is gone: a write killed before its rename left
+ * them, and a killed `analyze` leaves a partial invocations.csv as large as the whole one would be. A running
+ * process's are kept. Returns the names removed.
+ */
+export async function removeStaleTemporaries(dir: string): Promise<string[]> {
+  const removed: string[] = [];
+  for (const name of await readdir(dir)) {
+    const pid = Number(TEMPORARY_NAME.exec(name)?.[1] ?? Number.NaN);
+    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || processExists(pid)) continue;
+    await rm(path.join(dir, name), { force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
 /** Writes `file` through a temporary name in the same directory and a rename, so a reader sees old or new, whole. */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  const temporary = `${file}.${process.pid}.tmp`;
+  const temporary = temporaryPath(file);
   await writeFile(temporary, data);
   await rename(temporary, file);
 }
 
 /** writeFileAtomic, synchronously. */
 export function writeFileAtomicSync(file: string, data: string | Uint8Array): void {
-  const temporary = `${file}.${process.pid}.tmp`;
+  const temporary = temporaryPath(file);
   writeFileSync(temporary, data);
   renameSync(temporary, file);
 }

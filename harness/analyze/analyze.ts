@@ -15,7 +15,14 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { errnoCode, errorReason, isNotFound, writeFileAtomic } from '../../lib/fs.js';
+import {
+  errnoCode,
+  errorReason,
+  isNotFound,
+  removeStaleTemporaries,
+  temporaryPath,
+  writeFileAtomic,
+} from '../../lib/fs.js';
 import { isRecord, numberField } from '../../lib/guards.js';
 import { CHUNK_BYTES, decode } from '../../lib/lines.js';
 import { RunDirError } from '../errors.js';
@@ -208,7 +215,7 @@ class RowSink {
   private failure: Error | null = null;
 
   constructor(readonly file: string) {
-    this.temporary = `${file}.${process.pid}.tmp`;
+    this.temporary = temporaryPath(file);
     this.out = createWriteStream(this.temporary);
     this.out.on('error', (error) => {
       this.failure ??= error;
@@ -480,6 +487,9 @@ export async function analyzeRun(runDir: string, opts: AnalyzeOptions = {}): Pro
   if (!(await isDirectory(dir))) {
     throw new RunDirError(`run directory ${dir} does not exist (expected results/<run-id>/ written by a run)`);
   }
+  // What an analysis (or any write here) that was killed left half written: the partial CSV can be large. Tidying
+  // only: a file that cannot be removed is left, and what cannot be read fails below with its own message.
+  await removeStaleTemporaries(dir).catch(() => []);
   const jsonl = path.join(dir, INVOCATIONS_FILE);
   let jsonlBytes: number;
   try {

@@ -48,10 +48,20 @@ export interface ActualCost {
   complete: boolean;
 }
 
-/** Request ids of the fan-out children a parent's response lists (WorkloadResponse.children). */
-/** The invocations of one record that Lambda ran: the record's own (when it has a request id), then its children. */
+/**
+ * The request ids of the invocations of one record that Lambda ran, in order: the record's own (when it has a request
+ * id), then those of the fan-out children its response lists. Each is passed to `visit` with whether it is a child.
+ */
+function visitExpected(record: InvocationRecord, visit: (requestId: string, child: boolean) => void): void {
+  if (record.requestId === null) return;
+  visit(record.requestId, false);
+  const children = responseChildIds(record.response);
+  if (children === null) return;
+  for (const id of children) if (id !== null) visit(id, true);
+}
+
+/** The invocations of one record that Lambda ran (visitExpected), with what the report says of each. */
 export function expectedOf(record: InvocationRecord): ExpectedReport[] {
-  if (record.requestId === null) return [];
   const cell = {
     functionName: record.functionName,
     arch: record.arch,
@@ -61,17 +71,15 @@ export function expectedOf(record: InvocationRecord): ExpectedReport[] {
     rep: record.rep,
     warmup: record.warmup,
   };
-  return [
-    { requestId: record.requestId, kind: 'invocation' as const, parentRequestId: null, ...cell },
-    ...(responseChildIds(record.response) ?? [])
-      .filter((id): id is string => id !== null)
-      .map((id) => ({
-        requestId: id,
-        kind: 'fan-out child' as const,
-        parentRequestId: record.requestId,
-        ...cell,
-      })),
-  ];
+  const expected: ExpectedReport[] = [];
+  visitExpected(record, (requestId, child) => {
+    expected.push(
+      child
+        ? { requestId, kind: 'fan-out child', parentRequestId: record.requestId, ...cell }
+        : { requestId, kind: 'invocation', parentRequestId: null, ...cell },
+    );
+  });
+  return expected;
 }
 
 /** Every invocation of the run that Lambda ran, in run order, each request id once. */
@@ -80,13 +88,17 @@ export function expectedReports(records: readonly InvocationRecord[]): ExpectedR
   return records.flatMap(expectedOf).filter((e) => !seen.has(e.requestId) && seen.add(e.requestId) !== undefined);
 }
 
+/** The REPORT a record carries for one of its fan-out children; null when it carries none. */
+function carriedChild(carried: CarriedReports, requestId: string): ReportFields | null {
+  return carried.children.find((r) => r.requestId === requestId) ?? null;
+}
+
 /**
  * The REPORT a record carries for one of its expected invocations: its own line for itself, its attached child
  * lines for its children; null when it carries none.
  */
 function carriedFor(entry: ExpectedReport, carried: CarriedReports): ReportFields | null {
-  if (entry.kind === 'invocation') return carried.own;
-  return carried.children.find((r) => r.requestId === entry.requestId) ?? null;
+  return entry.kind === 'invocation' ? carried.own : carriedChild(carried, entry.requestId);
 }
 
 /** An expected invocation whose REPORT was found, and what it cost. */
@@ -109,11 +121,16 @@ export interface CompleteTally {
   entries: FoundEntry[];
 }
 
-function foundEntry(entry: ExpectedReport, report: ReportFields): FoundEntry {
+function foundEntry(
+  requestId: string,
+  child: boolean,
+  report: ReportFields,
+  arch: InvocationRecord['arch'],
+): FoundEntry {
   return {
-    requestId: entry.requestId,
-    child: entry.kind === 'fan-out child',
-    usd: invocationCostUsd(report.billedDurationMs, report.memorySizeMb, entry.arch),
+    requestId,
+    child,
+    usd: invocationCostUsd(report.billedDurationMs, report.memorySizeMb, arch),
     gbSeconds: gbSeconds(report.billedDurationMs, report.memorySizeMb),
   };
 }
@@ -121,11 +138,11 @@ function foundEntry(entry: ExpectedReport, report: ReportFields): FoundEntry {
 /** A record's share of the tally when it carries every REPORT it expects (reportsWanted is empty). */
 export function completeTallyOf(record: InvocationRecord, carried: CarriedReports): CompleteTally {
   const entries: FoundEntry[] = [];
-  for (const entry of expectedOf(record)) {
-    const report = carriedFor(entry, carried);
-    if (report === null) throw new RangeError(`${entry.requestId}: a complete record carries every REPORT it expects`);
-    entries.push(foundEntry(entry, report));
-  }
+  visitExpected(record, (requestId, child) => {
+    const report = child ? carriedChild(carried, requestId) : carried.own;
+    if (report === null) throw new RangeError(`${requestId}: a complete record carries every REPORT it expects`);
+    entries.push(foundEntry(requestId, child, report, record.arch));
+  });
   return { retries: record.retries, throttled: record.status === 'throttled', emulated: record.emulated, entries };
 }
 
@@ -153,7 +170,7 @@ export class RunTally {
       const report = carriedFor(entry, carried) ?? reports.get(entry.requestId) ?? null;
       if (report === null) this.addMissing(entry);
       else {
-        const found = foundEntry(entry, report);
+        const found = foundEntry(entry.requestId, entry.kind === 'fan-out child', report, entry.arch);
         this.addFound(found.requestId, found.child, found.usd, found.gbSeconds);
       }
     }

@@ -10,8 +10,9 @@
  * analyzer (BENCH_BASELINE, default: the last one that read whole files) is built from git into a temporary directory
  * and runs on the same input, round by round interleaved with this one, so a slow phase of a shared host hits both;
  * medians over BENCH_ROUNDS rounds. Their CSVs are compared byte for byte, and with this revision's non-streaming
- * path (analyzeInMemory) on the same input. Last, the records case's floor (bench-analyzer-floor.ts): the same file
- * only read and parsed, on as many threads as analyze uses.
+ * path (analyzeInMemory) on the same input. The records case's rounds also time its floor (bench-analyzer-floor.ts):
+ * the same file only read and parsed, on as many threads as analyze uses, so this revision's time is also given as a
+ * multiple of the floor's, measured in the same rounds: a figure the host's drifting speed moves less than records/s.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -34,7 +35,7 @@ import { reportLine } from '../harness/lambda/log-format.js';
 import { billedDurationMs } from '../harness/lambda/pricing.js';
 import { parseReportLine } from '../harness/lambda/report-line.js';
 import { REPO_ROOT } from '../harness/paths.js';
-import type { InvocationRecord } from '../harness/run/record.js';
+import { INVOCATIONS_FILE, type InvocationRecord } from '../harness/run/record.js';
 import { seededRandom as rng } from '../harness/statistics/random.js';
 import { median } from '../harness/statistics/statistics.js';
 
@@ -294,6 +295,20 @@ async function analyzeOnce(
 }
 
 /** A copy of a run directory (the jsonl hard-linked) for one analyzer, so each writes its own CSVs. */
+/** The worker threads analyze uses on the run directory `run`'s invocations.jsonl, and so its floor. */
+function floorThreadsOf(run: string): number {
+  return defaultThreads(statSync(path.join(run, INVOCATIONS_FILE)).size);
+}
+
+/** Seconds the records case's floor takes on `jsonl`: the file read and parsed, in a process of its own. */
+function timeFloor(jsonl: string): number {
+  const started = performance.now();
+  execFileSync(process.execPath, [FLOOR_SCRIPT, jsonl, String(floorThreadsOf(path.dirname(jsonl)))], {
+    stdio: 'ignore',
+  });
+  return (performance.now() - started) / 1000;
+}
+
 function copyRun(from: string, to: string): string {
   mkdirSync(to, { recursive: true });
   for (const file of ['invocations.jsonl', 'run.json']) linkSync(path.join(from, file), path.join(to, file));
@@ -343,6 +358,7 @@ try {
       peakGoalMb: GOALS.peakMb as number | null,
       run: logRun,
       args: ['--logs', logScenario.log],
+      floor: false,
     },
     {
       name: `(b) records: ${recordsScenario.records.toLocaleString('en-US')} records with their REPORT lines`,
@@ -353,6 +369,7 @@ try {
       peakGoalMb: null,
       run: recordsRun,
       args: [],
+      floor: true,
     },
   ];
   const rssFile = path.join(root, 'rss');
@@ -361,7 +378,9 @@ try {
       copyRun(scenario.run, path.join(path.dirname(scenario.run), `analyzer-${i}`)),
     );
     const samples = analyzers.map(() => [] as Measured[]);
+    const floorS: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
+      if (scenario.floor) floorS.push(timeFloor(path.join(scenario.run, INVOCATIONS_FILE)));
       // Alternate who goes first, so neither always runs right after the other has warmed the page cache.
       const order = round % 2 === 0 ? analyzers.map((_, i) => i) : analyzers.map((_, i) => analyzers.length - 1 - i);
       for (const i of order) {
@@ -402,6 +421,12 @@ try {
       console.log(
         `goal ${scenario.goal.toLocaleString('en-US')} ${scenario.unit}: ${verdict(rate >= scenario.goal)}; ${peak}`,
       );
+      const floor = median(floorS);
+      if (floor !== null) {
+        console.log(
+          `floor, in the same rounds: reading and JSON.parse of each record on ${floorThreadsOf(scenario.run)} worker threads, nothing else, in a process of its own: ${floor.toFixed(2)} s (${Math.round(scenario.count / floor).toLocaleString('en-US')} ${scenario.unit}); this revision takes ${(current.wallMs / 1000 / floor).toFixed(2)}x the floor's time`,
+        );
+      }
     }
     // This revision's streaming output against its own in-memory path (analyzeInMemory) on the same input: the
     // baseline's invocations.csv may have other columns (the record format grows), this comparison never does.
@@ -454,20 +479,6 @@ try {
     }
   }
   const jsonS = (performance.now() - started) / 1000;
-  // The records case's floor: the file read and parsed on as many threads as analyze uses, in a process of its own.
-  const floorThreads = defaultThreads(statSync(path.join(recordsRun, 'invocations.jsonl')).size);
-  const floor: number[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    const floorStarted = performance.now();
-    execFileSync(process.execPath, [FLOOR_SCRIPT, path.join(recordsRun, 'invocations.jsonl'), String(floorThreads)], {
-      stdio: 'ignore',
-    });
-    floor.push((performance.now() - floorStarted) / 1000);
-  }
-  const floorS = median(floor) ?? Number.NaN;
-  console.log(
-    `\nthe records case's floor: reading and JSON.parse of each record on ${floorThreads} worker threads, nothing else, in a process of its own: ${floorS.toFixed(2)} s (${Math.round(records / floorS).toLocaleString('en-US')} records/s; median of ${ROUNDS})`,
-  );
   console.log(
     `for scale, in this process: parseReportLine over the log ${parseS.toFixed(2)} s (${Math.round(parsed / parseS).toLocaleString('en-US')} lines/s); JSON.parse of each record ${jsonS.toFixed(2)} s (${Math.round(records / jsonS).toLocaleString('en-US')} records/s)`,
   );

@@ -309,10 +309,13 @@ async function* analyzedChunks(jsonl: string, size: number, threads: number): As
     return;
   }
   const { Piscina } = await import('piscina');
+  // No more threads than ranges: a thread that never gets one could still be loading its module when the pool is
+  // destroyed (see the finally below).
+  const poolThreads = Math.min(threads, tasks.length);
   const pool = new Piscina<RangeTask, AnalyzedRange | null>({
     filename: new URL('./chunk-worker.js', import.meta.url).href,
-    minThreads: threads,
-    maxThreads: threads,
+    minThreads: poolThreads,
+    maxThreads: poolThreads,
   });
   const inFlight: Array<Promise<AnalyzedRange | null>> = [];
   try {
@@ -321,7 +324,7 @@ async function* analyzedChunks(jsonl: string, size: number, threads: number): As
       // Awaited in order below; one that fails while an earlier one is awaited must not go unhandled meanwhile.
       result.catch(() => {});
       inFlight.push(result);
-      const next = inFlight.length >= IN_FLIGHT_PER_THREAD * threads ? inFlight.shift() : undefined;
+      const next = inFlight.length >= IN_FLIGHT_PER_THREAD * poolThreads ? inFlight.shift() : undefined;
       const analyzed = next === undefined ? null : await next;
       if (analyzed !== null) yield analyzed;
     }
@@ -330,6 +333,10 @@ async function* analyzedChunks(jsonl: string, size: number, threads: number): As
       if (analyzed !== null) yield analyzed;
     }
   } finally {
+    // Every thread has a range in flight or has finished one, so once they are all settled no thread is still
+    // loading chunk-worker.js: Node 20 aborts the whole process when a worker is terminated in the middle of a
+    // require() of an ES module, which is how piscina loads it. Only a failed analysis has ranges left here.
+    await Promise.allSettled(inFlight);
     await pool.destroy();
   }
 }

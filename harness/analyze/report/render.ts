@@ -80,6 +80,12 @@ export async function chartsOnThread(): Promise<ChartRenderer> {
       if (failure !== null) throw failure;
       return pool.run(charts);
     },
-    close: () => pool.destroy(),
+    // Not while the thread is still loading: Node 20 aborts the whole process when a worker is terminated in the
+    // middle of a require() of an ES module, which is how piscina loads chart-worker.js. Once `load` has settled the
+    // thread is idle (an analysis that fails early waits for vega to load, a fraction of a second).
+    close: async () => {
+      await loaded.catch(() => {});
+      await pool.destroy();
+    },
   };
 }

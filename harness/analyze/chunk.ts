@@ -272,6 +272,7 @@ class Column<A extends NumberArray> {
   }
 }
 
+const uint8s = (length: number) => new Uint8Array(length);
 const uint32s = (length: number) => new Uint32Array(length);
 const float64s = (length: number) => new Float64Array(length);
 
@@ -288,7 +289,7 @@ class ChunkBuilder {
   private requestIds = '';
   private readonly requestIdLengths = new Column(uint32s);
   private readonly requestIdHashes = new Column(uint32s);
-  private readonly child = new Column((length) => new Uint8Array(length));
+  private readonly child = new Column(uint8s);
   private readonly usd = new Column(float64s);
   private readonly gbSeconds = new Column(float64s);
 

@@ -60,7 +60,7 @@ function visitExpected(record: InvocationRecord, visit: (requestId: string, chil
   for (const id of children) if (id !== null) visit(id, true);
 }
 
-/** The invocations of one record that Lambda ran (visitExpected), with what the report says of each. */
+/** The invocations of one record that Lambda ran (visitExpected), each with its cell, as the run's report lists them. */
 export function expectedOf(record: InvocationRecord): ExpectedReport[] {
   const cell = {
     functionName: record.functionName,

@@ -1,10 +1,9 @@
 /**
  * File-system helpers used across the project: the errno code of a failure, and writes a reader never sees half of
- * (and the leftovers of those a killed process never finished).
+ * (lib/process.ts removes the temporary files of those a killed process never finished).
  */
 import { renameSync, writeFileSync } from 'node:fs';
-import { readdir, rename, rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { rename, writeFile } from 'node:fs/promises';
 
 /** The `code` of a Node system error (`ENOENT`, `EACCES`, ...), or null when the error carries none. */
 export function errnoCode(error: unknown): string | null {
@@ -31,30 +30,10 @@ export function temporaryPath(file: string): string {
 
 const TEMPORARY_NAME = /^.+\.(\d+)\.tmp$/;
 
-/** Whether a process `pid` exists (one of another user's included). */
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error: unknown) {
-    return errnoCode(error) === 'EPERM';
-  }
-}
-
-/**
- * Removes the temporary files (temporaryPath) in `dir` whose process is gone: a write killed before its rename left
- * them, and a killed `analyze` leaves a partial invocations.csv as large as the whole one would be. A running
- * process's are kept. Returns the names removed.
- */
-export async function removeStaleTemporaries(dir: string): Promise<string[]> {
-  const removed: string[] = [];
-  for (const name of await readdir(dir)) {
-    const pid = Number(TEMPORARY_NAME.exec(name)?.[1] ?? Number.NaN);
-    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || processExists(pid)) continue;
-    await rm(path.join(dir, name), { force: true });
-    removed.push(name);
-  }
-  return removed;
+/** The id of the process that writes a temporary file of this name (temporaryPath); null for any other name. */
+export function temporaryOwner(name: string): number | null {
+  const pid = Number(TEMPORARY_NAME.exec(name)?.[1] ?? Number.NaN);
+  return Number.isSafeInteger(pid) && pid > 0 ? pid : null;
 }
 
 /** Writes `file` through a temporary name in the same directory and a rename, so a reader sees old or new, whole. */

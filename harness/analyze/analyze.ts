@@ -15,16 +15,10 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import {
-  errnoCode,
-  errorReason,
-  isNotFound,
-  removeStaleTemporaries,
-  temporaryPath,
-  writeFileAtomic,
-} from '../../lib/fs.js';
+import { errnoCode, errorReason, isNotFound, temporaryPath, writeFileAtomic } from '../../lib/fs.js';
 import { isRecord, numberField } from '../../lib/guards.js';
 import { CHUNK_BYTES, decode } from '../../lib/lines.js';
+import { removeStaleTemporaries } from '../../lib/process.js';
 import { RunDirError } from '../errors.js';
 import {
   asPlainLog,

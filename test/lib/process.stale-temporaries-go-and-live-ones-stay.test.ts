@@ -1,5 +1,5 @@
 /**
- * lib/fs.ts removeStaleTemporaries: the `<file>.<pid>.tmp` files of processes that are gone (a write killed before
+ * lib/process.ts removeStaleTemporaries: the `<file>.<pid>.tmp` files of processes that are gone (a write killed before
  * its rename) are removed; those of a running process, this one's, and names that only look alike are kept.
  */
 import assert from 'node:assert/strict';
@@ -8,7 +8,8 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { removeStaleTemporaries, temporaryPath } from '../../lib/fs.js';
+import { temporaryPath } from '../../lib/fs.js';
+import { removeStaleTemporaries } from '../../lib/process.js';
 
 test("a gone process's temporary files are removed; a running one's, this one's and look-alikes stay", async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'vcpu-bench-stale-'));

@@ -88,18 +88,16 @@ export function expectedReports(records: readonly InvocationRecord[]): ExpectedR
   return records.flatMap(expectedOf).filter((e) => !seen.has(e.requestId) && seen.add(e.requestId) !== undefined);
 }
 
-/** The REPORT a record carries for one of its fan-out children; null when it carries none. */
-function carriedChild(carried: CarriedReports, requestId: string): ReportFields | null {
-  return carried.children.find((r) => r.requestId === requestId) ?? null;
-}
-
 /**
  * The REPORT a record carries for one of its expected invocations: its own line for itself, its attached child
  * lines for its children; null when it carries none.
  */
-function carriedFor(entry: ExpectedReport, carried: CarriedReports): ReportFields | null {
-  return entry.kind === 'invocation' ? carried.own : carriedChild(carried, entry.requestId);
+function carriedFor(carried: CarriedReports, requestId: string, child: boolean): ReportFields | null {
+  return child ? (carried.children.find((r) => r.requestId === requestId) ?? null) : carried.own;
 }
+
+/** Whether an expected invocation is a fan-out child (carriedFor, foundEntry). */
+const isChild = (entry: ExpectedReport) => entry.kind === 'fan-out child';
 
 /** An expected invocation whose REPORT was found, and what it cost. */
 export interface FoundEntry {
@@ -139,7 +137,7 @@ function foundEntry(
 export function completeTallyOf(record: InvocationRecord, carried: CarriedReports): CompleteTally {
   const entries: FoundEntry[] = [];
   visitExpected(record, (requestId, child) => {
-    const report = child ? carriedChild(carried, requestId) : carried.own;
+    const report = carriedFor(carried, requestId, child);
     if (report === null) throw new RangeError(`${requestId}: a complete record carries every REPORT it expects`);
     entries.push(foundEntry(requestId, child, report, record.arch));
   });
@@ -167,10 +165,10 @@ export class RunTally {
   ): void {
     this.countRecords(1, record.retries, record.status === 'throttled' ? 1 : 0, record.emulated);
     for (const entry of expectedOf(record)) {
-      const report = carriedFor(entry, carried) ?? reports.get(entry.requestId) ?? null;
+      const report = carriedFor(carried, entry.requestId, isChild(entry)) ?? reports.get(entry.requestId) ?? null;
       if (report === null) this.addMissing(entry);
       else {
-        const found = foundEntry(entry.requestId, entry.kind === 'fan-out child', report, entry.arch);
+        const found = foundEntry(entry.requestId, isChild(entry), report, entry.arch);
         this.addFound(found.requestId, found.child, found.usd, found.gbSeconds);
       }
     }
@@ -252,6 +250,6 @@ export function addToScope(scope: LateReportScope, record: InvocationRecord): vo
   const carried = carriedReports(record);
   for (const entry of expectedOf(record)) {
     scope.expected += 1;
-    if (carriedFor(entry, carried) === null) scope.wanted.push(entry);
+    if (carriedFor(carried, entry.requestId, isChild(entry)) === null) scope.wanted.push(entry);
   }
 }

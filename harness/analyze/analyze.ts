@@ -434,22 +434,23 @@ async function fromLogs(
 }
 
 /**
- * Streams every record into `sink` as a row, in file order, and into `tally`. Records that carry their REPORTs are
- * finished chunk by chunk; one that does not waits, with every row after it, until the records and the logs have
- * been searched for the REPORTs it wants.
+ * Streams every record into `sink` as a row, in file order, and into `tally`, reading invocations.jsonl on `threads`
+ * worker threads (analyzedChunks). Records that carry their REPORTs are finished chunk by chunk; one that does not
+ * waits, with every row after it, until the records and the logs have been searched for the REPORTs it wants.
  */
 async function streamRows(
   jsonl: string,
   jsonlBytes: number,
   sink: RowSink,
   tally: RunTally,
+  threads: number,
   o: AnalyzeOptions,
 ): Promise<void> {
   const queue: Queued[] = [];
   const wanted = new Set<string>();
   const spans: CarryingSpan[] = [];
   let lineNumber = 1;
-  for await (const { span, result } of analyzedChunks(jsonl, jsonlBytes, o.threads ?? defaultThreads(jsonlBytes))) {
+  for await (const { span, result } of analyzedChunks(jsonl, jsonlBytes, threads)) {
     if (result.problem !== null) {
       throw new RunDirError(`${jsonl}:${lineNumber + result.problem.lineIndex}: ${result.problem.message}`);
     }
@@ -494,11 +495,11 @@ export async function analyzeRun(runDir: string, opts: AnalyzeOptions = {}): Pro
   const jsonl = path.join(dir, INVOCATIONS_FILE);
   let jsonlBytes: number;
   try {
-    jsonlBytes = (await stat(jsonl)).size;
-    // Read once here, so a file that cannot be (a directory, no permission) is the user's error, named, and not a
-    // worker thread's failure.
+    // Opened and read once here, so a file that cannot be (a directory, no permission) is the user's error, named,
+    // and not a worker thread's failure.
     const file = await open(jsonl);
     try {
+      jsonlBytes = (await file.stat()).size;
       await file.read(Buffer.alloc(1), 0, 1, 0);
     } finally {
       await file.close();
@@ -514,7 +515,7 @@ export async function analyzeRun(runDir: string, opts: AnalyzeOptions = {}): Pro
   // draws the charts while this one writes the other files.
   const charts = threads > 0 ? await chartsOnThread() : chartsHere();
   try {
-    return await analyzeStreamed(dir, jsonl, jsonlBytes, { ...opts, threads }, charts);
+    return await analyzeStreamed(dir, jsonl, jsonlBytes, threads, opts, charts);
   } finally {
     await charts.close();
   }
@@ -525,13 +526,14 @@ async function analyzeStreamed(
   dir: string,
   jsonl: string,
   jsonlBytes: number,
+  threads: number,
   opts: AnalyzeOptions,
   charts: ChartRenderer,
 ): Promise<AnalyzeResult> {
   const sink = new RowSink(path.join(dir, invocationsCsv.name));
   const tally = new RunTally();
   try {
-    await streamRows(jsonl, jsonlBytes, sink, tally, opts);
+    await streamRows(jsonl, jsonlBytes, sink, tally, threads, opts);
   } catch (error: unknown) {
     await sink.discard();
     // A file that could not be read (run directory, logs) is the user's to fix; anything else is a bug.

@@ -4,7 +4,7 @@
  * tell a CRLF file from an LF one and treat them as it always has.
  */
 import { isAscii } from 'node:buffer';
-import { createReadStream, readSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 
 export interface LineBatch {
   /** Complete lines, in file order, without their `\n`. */
@@ -110,6 +110,31 @@ export function linesStartingIn(fd: number, from: number, to: number, size: numb
   const bytes = Buffer.allocUnsafe(end - first);
   readFully(fd, bytes, first);
   return { bytes, start: first, unterminated: newline === -1 };
+}
+
+/** A byte range of a file of `size` bytes (taken as that long: bytes appended meanwhile are not read). */
+export interface FileRange {
+  file: string;
+  from: number;
+  to: number;
+  size: number;
+}
+
+/** A file of `size` bytes cut into ranges of CHUNK_BYTES, in order: each line starts in exactly one of them. */
+export function fileRanges(file: string, size: number): FileRange[] {
+  const ranges: FileRange[] = [];
+  for (let from = 0; from < size; from += CHUNK_BYTES) ranges.push({ file, from, to: from + CHUNK_BYTES, size });
+  return ranges;
+}
+
+/** linesStartingIn of a range, the file opened for it and closed again (a worker thread's read of its range). */
+export function readRange(range: FileRange): LineChunk | null {
+  const fd = openSync(range.file, 'r');
+  try {
+    return linesStartingIn(fd, range.from, range.to, range.size);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The lines of `file`, batch by batch (one per chunk of lineChunks). A final `\n` does not make an empty line. */

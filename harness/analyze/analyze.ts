@@ -17,7 +17,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { errnoCode, errorReason, isNotFound, temporaryPath, writeFileAtomic } from '../../lib/fs.js';
 import { isRecord, numberField } from '../../lib/guards.js';
-import { CHUNK_BYTES, decode } from '../../lib/lines.js';
+import { decode, type FileRange, fileRanges } from '../../lib/lines.js';
 import { removeStaleTemporaries } from '../../lib/process.js';
 import { RunDirError } from '../errors.js';
 import {
@@ -36,7 +36,6 @@ import {
   type ChunkSpan,
   type ChunkTally,
   PackedCells,
-  type RangeTask,
   type RowRun,
   requestIdHash,
   rowRun,
@@ -293,8 +292,7 @@ export function defaultThreads(jsonlBytes: number): number {
  * worker threads (a piscina pool, a few ranges in flight per thread), or on this thread when `threads` is 0.
  */
 async function* analyzedChunks(jsonl: string, size: number, threads: number): AsyncGenerator<AnalyzedRange> {
-  const tasks: RangeTask[] = [];
-  for (let from = 0; from < size; from += CHUNK_BYTES) tasks.push({ file: jsonl, from, to: from + CHUNK_BYTES, size });
+  const tasks = fileRanges(jsonl, size);
   if (threads === 0) {
     for (const task of tasks) {
       const analyzed = analyzeRange(task);
@@ -306,7 +304,7 @@ async function* analyzedChunks(jsonl: string, size: number, threads: number): As
   // No more threads than ranges: a thread that never gets one could still be loading its module when the pool is
   // destroyed (see the finally below).
   const poolThreads = Math.min(threads, tasks.length);
-  const pool = new Piscina<RangeTask, AnalyzedRange | null>({
+  const pool = new Piscina<FileRange, AnalyzedRange | null>({
     filename: new URL('./chunk-worker.js', import.meta.url).href,
     minThreads: poolThreads,
     maxThreads: poolThreads,

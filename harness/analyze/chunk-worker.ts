@@ -3,8 +3,9 @@
  * of invocations.jsonl in, the analysis (chunk.ts) of the lines that start in it out. The worker reads the range
  * itself, so the file's bytes never pass through the thread that joins the results.
  */
-import { type AnalyzedRange, analyzeRange, type RangeTask } from './chunk.js';
+import type { FileRange } from '../../lib/lines.js';
+import { type AnalyzedRange, analyzeRange } from './chunk.js';
 
-export default function analyzeRangeTask(task: RangeTask): AnalyzedRange | null {
-  return analyzeRange(task);
+export default function analyzeRangeTask(range: FileRange): AnalyzedRange | null {
+  return analyzeRange(range);
 }

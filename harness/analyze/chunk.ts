@@ -1,6 +1,6 @@
 /**
  * One chunk of invocations.jsonl (whole lines, as bytes; analyzeRange reads the lines that start in a byte range of
- * the file) turned into what the streaming analyzer needs of it, with no state shared with other chunks, so chunks
+ * the file, lib/lines.ts readRange) turned into what the streaming analyzer needs of it, with no state shared with other chunks, so chunks
  * can be analyzed on several threads (chunk-worker.ts) and their results joined in file order (analyze.ts). Each
  * record is parsed and checked once; a record that carries every REPORT it needs (nearly all do) becomes its
  * invocations.csv line, its summary fields and its share of the run's tally here.
@@ -11,9 +11,8 @@
  * Float64Array with their cells as indices into a list of keys, and the tally as columns. PackedCells keeps the
  * summary fields packed on the other side.
  */
-import { closeSync, openSync } from 'node:fs';
 import { stringHash32 } from '../../lib/collections.js';
-import { decode, linesStartingIn } from '../../lib/lines.js';
+import { decode, type FileRange, readRange } from '../../lib/lines.js';
 import { ALGORITHMS, MODES } from '../../workloads/event.js';
 import { ARCHITECTURES } from '../lambda/platform.js';
 import type { ReportFields } from '../lambda/report-line.js';
@@ -371,14 +370,6 @@ export function analyzeChunk(bytes: Uint8Array, unterminated: boolean): ChunkRes
   return out.result(lines.length, null);
 }
 
-/** A byte range of a file of `size` bytes (taken as that long: bytes appended meanwhile are not read). */
-export interface RangeTask {
-  file: string;
-  from: number;
-  to: number;
-  size: number;
-}
-
 /** The lines a range's chunk covers in the file: to read them again, or to tell where a record lies. */
 export interface ChunkSpan {
   start: number;
@@ -391,17 +382,12 @@ export interface AnalyzedRange {
   result: ChunkResult;
 }
 
-/** Reads the lines that start in a byte range (lib/lines.ts linesStartingIn) and analyzes them; null when none does. */
-export function analyzeRange(task: RangeTask): AnalyzedRange | null {
-  const fd = openSync(task.file, 'r');
-  try {
-    const chunk = linesStartingIn(fd, task.from, task.to, task.size);
-    if (chunk === null) return null;
-    return {
-      span: { start: chunk.start, length: chunk.bytes.length, unterminated: chunk.unterminated },
-      result: analyzeChunk(chunk.bytes, chunk.unterminated),
-    };
-  } finally {
-    closeSync(fd);
-  }
+/** Reads the lines that start in a byte range (lib/lines.ts readRange) and analyzes them; null when none does. */
+export function analyzeRange(range: FileRange): AnalyzedRange | null {
+  const chunk = readRange(range);
+  if (chunk === null) return null;
+  return {
+    span: { start: chunk.start, length: chunk.bytes.length, unterminated: chunk.unterminated },
+    result: analyzeChunk(chunk.bytes, chunk.unterminated),
+  };
 }

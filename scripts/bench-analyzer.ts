@@ -294,21 +294,17 @@ async function analyzeOnce(
   return { wallMs, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, peakMb: usage.maxRSS / 1024 };
 }
 
-/** A copy of a run directory (the jsonl hard-linked) for one analyzer, so each writes its own CSVs. */
-/** The worker threads analyze uses on the run directory `run`'s invocations.jsonl, and so its floor. */
-function floorThreadsOf(run: string): number {
-  return defaultThreads(statSync(path.join(run, INVOCATIONS_FILE)).size);
-}
-
-/** Seconds the records case's floor takes on `jsonl`: the file read and parsed, in a process of its own. */
-function timeFloor(jsonl: string): number {
+/**
+ * Seconds the records case's floor takes on `jsonl` with `threads` worker threads: the file read and parsed, in a
+ * process of its own.
+ */
+function timeFloor(jsonl: string, threads: number): number {
   const started = performance.now();
-  execFileSync(process.execPath, [FLOOR_SCRIPT, jsonl, String(floorThreadsOf(path.dirname(jsonl)))], {
-    stdio: 'ignore',
-  });
+  execFileSync(process.execPath, [FLOOR_SCRIPT, jsonl, String(threads)], { stdio: 'ignore' });
   return (performance.now() - started) / 1000;
 }
 
+/** A copy of a run directory (the jsonl hard-linked) for one analyzer, so each writes its own CSVs. */
 function copyRun(from: string, to: string): string {
   mkdirSync(to, { recursive: true });
   for (const file of ['invocations.jsonl', 'run.json']) linkSync(path.join(from, file), path.join(to, file));
@@ -379,8 +375,11 @@ try {
     );
     const samples = analyzers.map(() => [] as Measured[]);
     const floorS: number[] = [];
+    // The floor runs on as many threads as analyze uses on this file.
+    const jsonl = path.join(scenario.run, INVOCATIONS_FILE);
+    const floorThreads = defaultThreads(statSync(jsonl).size);
     for (let round = 0; round < ROUNDS; round++) {
-      if (scenario.floor) floorS.push(timeFloor(path.join(scenario.run, INVOCATIONS_FILE)));
+      if (scenario.floor) floorS.push(timeFloor(jsonl, floorThreads));
       // Alternate who goes first, so neither always runs right after the other has warmed the page cache.
       const order = round % 2 === 0 ? analyzers.map((_, i) => i) : analyzers.map((_, i) => analyzers.length - 1 - i);
       for (const i of order) {
@@ -424,7 +423,7 @@ try {
       const floor = median(floorS);
       if (floor !== null) {
         console.log(
-          `floor, in the same rounds: reading and JSON.parse of each record on ${floorThreadsOf(scenario.run)} worker threads, nothing else, in a process of its own: ${floor.toFixed(2)} s (${Math.round(scenario.count / floor).toLocaleString('en-US')} ${scenario.unit}); this revision takes ${(current.wallMs / 1000 / floor).toFixed(2)}x the floor's time`,
+          `floor, in the same rounds: reading and JSON.parse of each record on ${floorThreads} worker threads, nothing else, in a process of its own: ${floor.toFixed(2)} s (${Math.round(scenario.count / floor).toLocaleString('en-US')} ${scenario.unit}); this revision takes ${(current.wallMs / 1000 / floor).toFixed(2)}x the floor's time`,
         );
       }
     }

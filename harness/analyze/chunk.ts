@@ -150,25 +150,67 @@ export function unpackSummary(from: Float64Array, offset: number): SummaryInput 
   };
 }
 
+type NumberArray = Float64Array | Uint32Array | Uint8Array;
+
+/**
+ * A column of numbers that grows as they come, typed from the start. A number[] changes how it stores its elements
+ * as values come (small integers, then doubles for a hash above 2^31 or a cost), and each change threw away the
+ * compiled code of the loop that pushed them, in every worker, early in its first chunks.
+ */
+class Column<A extends NumberArray> {
+  private values: A;
+  private length = 0;
+
+  constructor(private readonly make: (length: number) => A) {
+    this.values = make(1024);
+  }
+
+  /** Room for `n` more numbers. */
+  private room(n: number): void {
+    if (this.length + n <= this.values.length) return;
+    const grown = this.make(Math.max(this.values.length * 2, this.length + n));
+    grown.set(this.values);
+    this.values = grown;
+  }
+
+  push(x: number): void {
+    this.room(1);
+    this.values[this.length++] = x;
+  }
+
+  /** The `count` numbers of `from` from `offset` on, in order. */
+  pushFrom(from: ArrayLike<number>, offset: number, count: number): void {
+    this.room(count);
+    for (let i = 0; i < count; i++) this.values[this.length++] = from[offset + i] as number;
+  }
+
+  /** The numbers pushed so far, in place (a view that a later push may leave behind). */
+  view(): A {
+    return this.values.subarray(0, this.length) as A;
+  }
+
+  /** The numbers pushed, in an array of their own. */
+  done(): A {
+    return this.values.slice(0, this.length) as A;
+  }
+}
+
+const uint8s = (length: number) => new Uint8Array(length);
+const uint32s = (length: number) => new Uint32Array(length);
+const float64s = (length: number) => new Float64Array(length);
+
 /** One cell's rows, packed (SUMMARY_WIDTH numbers a row), in the order they were added. */
 class PackedCell {
-  private data = new Float64Array(SUMMARY_WIDTH * 64);
-  private count = 0;
+  private readonly fields = new Column(float64s);
 
   /** Adds the row packed at `offset` of `from`. */
   push(from: Float64Array, offset: number): void {
-    const at = this.count * SUMMARY_WIDTH;
-    if (at + SUMMARY_WIDTH > this.data.length) {
-      const grown = new Float64Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    for (let i = 0; i < SUMMARY_WIDTH; i++) this.data[at + i] = from[offset + i] as number;
-    this.count += 1;
+    this.fields.pushFrom(from, offset, SUMMARY_WIDTH);
   }
 
   rows(): SummaryInput[] {
-    return Array.from({ length: this.count }, (_, i) => unpackSummary(this.data, i * SUMMARY_WIDTH));
+    const data = this.fields.view();
+    return Array.from({ length: data.length / SUMMARY_WIDTH }, (_, i) => unpackSummary(data, i * SUMMARY_WIDTH));
   }
 }
 
@@ -240,40 +282,6 @@ export function rowRun(rows: readonly InvocationRow[]): RowRun {
 }
 
 // ---------- one chunk ----------
-
-type NumberArray = Float64Array | Uint32Array | Uint8Array;
-
-/**
- * A column of numbers that grows as they come, typed from the start. A number[] changes how it stores its elements
- * as values come (small integers, then doubles for a hash above 2^31 or a cost), and each change threw away the
- * compiled code of the loop that pushed them, in every worker, early in its first chunks.
- */
-class Column<A extends NumberArray> {
-  private values: A;
-  private length = 0;
-
-  constructor(private readonly make: (length: number) => A) {
-    this.values = make(1024);
-  }
-
-  push(x: number): void {
-    if (this.length === this.values.length) {
-      const grown = this.make(this.length * 2);
-      grown.set(this.values);
-      this.values = grown;
-    }
-    this.values[this.length++] = x;
-  }
-
-  /** The numbers pushed, in an array of their own. */
-  done(): A {
-    return this.values.slice(0, this.length) as A;
-  }
-}
-
-const uint8s = (length: number) => new Uint8Array(length);
-const uint32s = (length: number) => new Uint32Array(length);
-const float64s = (length: number) => new Float64Array(length);
 
 /** Builds a chunk's results record by record. */
 class ChunkBuilder {

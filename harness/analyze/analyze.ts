@@ -18,6 +18,7 @@ import path from 'node:path';
 import { errnoCode, errorReason, isNotFound, temporaryPath, writeFileAtomic } from '../../lib/fs.js';
 import { isRecord, numberField } from '../../lib/guards.js';
 import { decode, type FileRange, fileRanges } from '../../lib/lines.js';
+import { destroyOnceLoaded } from '../../lib/pool.js';
 import { removeStaleTemporaries } from '../../lib/process.js';
 import { RunDirError } from '../errors.js';
 import {
@@ -301,8 +302,7 @@ async function* analyzedChunks(jsonl: string, size: number, threads: number): As
     return;
   }
   const { Piscina } = await import('piscina');
-  // No more threads than ranges: a thread that never gets one could still be loading its module when the pool is
-  // destroyed (see the finally below).
+  // No more threads than ranges, so that every thread gets one before the pool is destroyed (lib/pool.ts).
   const poolThreads = Math.min(threads, tasks.length);
   const pool = new Piscina<FileRange, AnalyzedRange | null>({
     filename: new URL('./chunk-worker.js', import.meta.url).href,
@@ -325,11 +325,8 @@ async function* analyzedChunks(jsonl: string, size: number, threads: number): As
       if (analyzed !== null) yield analyzed;
     }
   } finally {
-    // Every thread has a range in flight or has finished one, so once they are all settled no thread is still
-    // loading chunk-worker.js: Node 20 aborts the whole process when a worker is terminated in the middle of a
-    // require() of an ES module, which is how piscina loads it. Only a failed analysis has ranges left here.
-    await Promise.allSettled(inFlight);
-    await pool.destroy();
+    // Every thread has a range in flight or has finished one; only a failed analysis has ranges left here.
+    await destroyOnceLoaded(pool, inFlight);
   }
 }
 

@@ -8,6 +8,7 @@
  * at the beginning, so vega loads while the records are read and the charts are drawn while this thread computes the
  * Amdahl fits and writes the CSVs. Either way the SVGs are the same (a test holds them to it).
  */
+import { destroyOnceLoaded } from '../../../lib/pool.js';
 import type { ChartSpec } from './charts.js';
 
 export interface RenderedChart {
@@ -80,12 +81,7 @@ export async function chartsOnThread(): Promise<ChartRenderer> {
       if (failure !== null) throw failure;
       return pool.run(charts);
     },
-    // Not while the thread is still loading: Node 20 aborts the whole process when a worker is terminated in the
-    // middle of a require() of an ES module, which is how piscina loads chart-worker.js. Once `load` has settled the
-    // thread is idle (an analysis that fails early waits for vega to load, a fraction of a second).
-    close: async () => {
-      await loaded.catch(() => {});
-      await pool.destroy();
-    },
+    // `load` is the thread's first task (an analysis that fails early waits for vega to load, a fraction of a second).
+    close: () => destroyOnceLoaded(pool, [loaded]),
   };
 }

@@ -82,8 +82,11 @@ export async function runCli(args: readonly string[], commands: readonly CliComm
         cause: error,
       });
     });
-  // Piped help (no terminal width) still wraps, at a width most terminals show.
-  cli.wrap(Math.min(120, process.stdout.columns ?? 100));
+  // Piped help (no terminal width) still wraps, at a width most terminals show. yargs lays the help out after every
+  // command starts, to have it ready for a failure, and wrapping it took 30-40 ms of each command's start; this CLI
+  // shows help only for --help (a failure is one line), so only then is it wrapped.
+  const helpAsked = args.some((arg) => arg === '--help' || arg === '-h');
+  cli.wrap(helpAsked ? Math.min(120, process.stdout.columns ?? 100) : null);
   try {
     await cli.parseAsync();
     return EXIT_OK;

@@ -82,6 +82,16 @@ test('plan --help describes every sweep flag with its default, and gives example
   assert.match(result.stdout, /Examples:\n {2}vcpu-bench plan /);
 });
 
+test('--help and -h are wrapped to the width help is shown at when piped (100 columns)', () => {
+  // The CLI wraps help only when it is asked for (program.ts), so this is the check that it still does then.
+  for (const flag of ['--help', '-h']) {
+    const result = cli(['plan', flag]);
+    assert.equal(result.status, 0);
+    const widest = Math.max(...result.stdout.split('\n').map((line) => line.length));
+    assert.ok(widest <= 100, `plan ${flag}: a line of ${widest} characters`);
+  }
+});
+
 test('--help lists the commands and the exit codes', () => {
   const result = cli(['--help']);
   assert.equal(result.status, 0);

@@ -7,6 +7,7 @@
 import { statSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
 import { type FileRange, fileRanges, readRange } from '../lib/lines.js';
+import { destroyOnceLoaded } from '../lib/pool.js';
 
 /** The worker: the lines that start in a range, parsed; how many. */
 export default function parseRange(range: FileRange): number {
@@ -32,13 +33,19 @@ if (isMainThread && process.argv[2] !== undefined) {
     counts = ranges.map(parseRange);
   } else {
     const { Piscina } = await import('piscina');
+    // As analyze's pool: no more threads than ranges, ended once every thread has had one (lib/pool.ts).
+    const poolThreads = Math.min(threads, ranges.length);
     const pool = new Piscina<FileRange, number>({
       filename: import.meta.url,
-      minThreads: threads,
-      maxThreads: threads,
+      minThreads: poolThreads,
+      maxThreads: poolThreads,
     });
-    counts = await Promise.all(ranges.map((range) => pool.run(range)));
-    await pool.destroy();
+    const runs = ranges.map((range) => pool.run(range));
+    try {
+      counts = await Promise.all(runs);
+    } finally {
+      await destroyOnceLoaded(pool, runs);
+    }
   }
   console.log(counts.reduce((sum, n) => sum + n, 0));
 }

@@ -377,7 +377,7 @@ try {
     const floorS: number[] = [];
     // The floor runs on as many threads as analyze uses on this file.
     const jsonl = path.join(scenario.run, INVOCATIONS_FILE);
-    const floorThreads = defaultThreads(statSync(jsonl).size);
+    const floorThreads = scenario.floor ? defaultThreads(statSync(jsonl).size) : 0;
     for (let round = 0; round < ROUNDS; round++) {
       if (scenario.floor) floorS.push(timeFloor(jsonl, floorThreads));
       // Alternate who goes first, so neither always runs right after the other has warmed the page cache.

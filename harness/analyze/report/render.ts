@@ -19,21 +19,21 @@ export interface RenderedChart {
   svg: string;
 }
 
-let libraries: Promise<[typeof import('vega'), typeof import('vega-lite')]> | null = null;
+let libraries: Promise<typeof import('./chart-libraries.js')> | null = null;
 
 /**
- * vega and vega-lite, loaded once. Loading them takes longer than rendering: analyze.ts starts it while the records
- * are read, so it is done by the time the charts are drawn.
+ * vega and vega-lite, loaded once (bundled: chart-libraries.ts). Loading them takes longer than rendering: analyze.ts
+ * starts it while the records are read, so it is done by the time the charts are drawn.
  */
-export function loadChartLibraries(): Promise<[typeof import('vega'), typeof import('vega-lite')]> {
-  libraries ??= Promise.all([import('vega'), import('vega-lite')]);
+export function loadChartLibraries(): Promise<typeof import('./chart-libraries.js')> {
+  libraries ??= import('./chart-libraries.js');
   return libraries;
 }
 
 /** Renders every chart, in order. Pure in effect: no file, no network (the specs carry their data inline). */
 export async function renderCharts(charts: readonly ChartSpec[]): Promise<RenderedChart[]> {
   if (charts.length === 0) return [];
-  const [vega, vegaLite] = await loadChartLibraries();
+  const { vega, vegaLite } = await loadChartLibraries();
   const rendered: RenderedChart[] = [];
   for (const chart of charts) {
     const view = new vega.View(vega.parse(vegaLite.compile(chart.spec).spec), { renderer: 'none' });

@@ -130,8 +130,8 @@ export const SUMMARY_INPUT_FIELDS = [
 
 export type SummaryInput = Pick<InvocationRow, (typeof SUMMARY_INPUT_FIELDS)[number]>;
 
-/** The summary's share of a row. */
-export function summaryInput(row: InvocationRow): SummaryInput {
+/** The summary's share of a row, as a plain object of its own. */
+export function summaryInput(row: SummaryInput): SummaryInput {
   return {
     arch: row.arch,
     memory_mb: row.memory_mb,

@@ -11,14 +11,17 @@
  * Float64Array with their cells as indices into a list of keys, and the tally as columns. PackedCells keeps the
  * summary fields packed on the other side.
  */
+
+import { isAscii } from 'node:buffer';
 import { stringHash32 } from '../../lib/collections.js';
-import { decode, type FileRange, readRange } from '../../lib/lines.js';
+import { type FileRange, readRange } from '../../lib/lines.js';
 import { ALGORITHMS, MODES } from '../../workloads/event.js';
 import { ARCHITECTURES } from '../lambda/platform.js';
 import type { ReportFields } from '../lambda/report-line.js';
 import { INVOCATION_STATUSES, type InvocationRecord, recordOfLine } from '../run/record.js';
 import { completeTallyOf } from './completeness.js';
-import { invocationsCsv } from './csv.js';
+import { CsvBytes, invocationsCsv } from './csv.js';
+import { type BytesRow, type BytesRowSink, learnShape, NEW_SHAPE, READ, readRecord } from './record-bytes.js';
 import {
   type CarriedReports,
   carriedReports,
@@ -308,41 +311,63 @@ export class PackedCells implements CellRows {
   }
 }
 
+/** Consecutive complete rows as they are read: their CSV lines, packed fields, cells and Init points. */
+class RunBuilder {
+  readonly csv = new CsvBytes();
+  count = 0;
+  private summaries = new Float64Array(1024 * SUMMARY_WIDTH);
+  private readonly cells = new Map<string, number>();
+  private readonly cellOf = new Column(uint32s);
+  private readonly initPoints: InitPoint[] = [];
+
+  /** The fields of a row whose CSV line was just written. */
+  add(row: BytesRow): void {
+    if ((this.count + 1) * SUMMARY_WIDTH > this.summaries.length) {
+      const grown = new Float64Array(this.summaries.length * 2);
+      grown.set(this.summaries);
+      this.summaries = grown;
+    }
+    packSummary(row, this.summaries, this.count * SUMMARY_WIDTH);
+    const key = cellKey(row);
+    let cell = this.cells.get(key);
+    if (cell === undefined) {
+      cell = this.cells.size;
+      this.cells.set(key, cell);
+    }
+    this.cellOf.push(cell);
+    const point = initPointOf(row);
+    if (point) this.initPoints.push(point);
+    this.count += 1;
+  }
+
+  done(): RowRun {
+    return {
+      csv: this.csv.done(),
+      count: this.count,
+      summaries: this.summaries.slice(0, this.count * SUMMARY_WIDTH),
+      cells: [...this.cells.keys()],
+      cellOf: this.cellOf.done(),
+      initPoints: this.initPoints,
+    };
+  }
+}
+
 /** Consecutive complete rows as they cross threads and reach the sink: CSV lines, packed fields, cells, Init points. */
 export function rowRun(rows: readonly InvocationRow[]): RowRun {
-  const summaries = new Float64Array(rows.length * SUMMARY_WIDTH);
-  const cells = new Map<string, number>();
-  const cellOf = new Uint32Array(rows.length);
-  const initPoints: InitPoint[] = [];
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i] as InvocationRow;
-    packSummary(row, summaries, i * SUMMARY_WIDTH);
-    const key = cellKey(row);
-    let cell = cells.get(key);
-    if (cell === undefined) {
-      cell = cells.size;
-      cells.set(key, cell);
-    }
-    cellOf[i] = cell;
-    const point = initPointOf(row);
-    if (point) initPoints.push(point);
+  const run = new RunBuilder();
+  for (const row of rows) {
+    invocationsCsv.writeRow(run.csv, row);
+    run.add(row);
   }
-  return {
-    csv: invocationsCsv.bodyBytes(rows),
-    count: rows.length,
-    summaries,
-    cells: [...cells.keys()],
-    cellOf,
-    initPoints,
-  };
+  return run.done();
 }
 
 // ---------- one chunk ----------
 
-/** Builds a chunk's results record by record. */
-class ChunkBuilder {
+/** Builds a chunk's results record by record, from records read either way (objects, or bytes: record-bytes.ts). */
+class ChunkBuilder implements BytesRowSink {
   readonly segments: Segment[] = [];
-  private rows: InvocationRow[] = [];
+  private run: RunBuilder | null = null;
   private readonly hashes = new Column(uint32s);
   // The tally of the complete records, as columns.
   private records = 0;
@@ -356,26 +381,53 @@ class ChunkBuilder {
   private readonly usd = new Column(float64s);
   private readonly gbSeconds = new Column(float64s);
 
-  carried(carried: CarriedReports): void {
-    if (carried.own !== null) this.hashes.push(requestIdHash(carried.own.requestId));
-    for (const child of carried.children) this.hashes.push(requestIdHash(child.requestId));
+  /** The run rows are being added to. */
+  private get rows(): RunBuilder {
+    this.run ??= new RunBuilder();
+    return this.run;
   }
 
-  complete(record: InvocationRecord, row: InvocationRow, carried: CarriedReports): void {
-    this.rows.push(row);
-    const tally = completeTallyOf(record, carried);
+  get csv(): CsvBytes {
+    return this.rows.csv;
+  }
+
+  carried(requestIdHash: number): void {
+    this.hashes.push(requestIdHash);
+  }
+
+  row(row: BytesRow): void {
+    this.rows.add(row);
+  }
+
+  record(retries: number | null, emulated: boolean): void {
     this.records += 1;
-    if (tally.retries !== null) this.retries = (this.retries ?? 0) + tally.retries;
+    if (retries !== null) this.retries = (this.retries ?? 0) + retries;
+    if (emulated) this.emulated = true;
+  }
+
+  invocation(requestId: string, child: boolean, usd: number, gbSeconds: number): void {
+    this.requestIds += requestId;
+    this.requestIdLengths.push(requestId.length);
+    this.requestIdHashes.push(requestIdHash(requestId));
+    this.child.push(child ? 1 : 0);
+    this.usd.push(usd);
+    this.gbSeconds.push(gbSeconds);
+  }
+
+  /** A record read as objects: the REPORTs it carries. */
+  carriedReports(carried: CarriedReports): void {
+    if (carried.own !== null) this.carried(requestIdHash(carried.own.requestId));
+    for (const child of carried.children) this.carried(requestIdHash(child.requestId));
+  }
+
+  /** A complete record read as objects: its row and tally. */
+  complete(record: InvocationRecord, row: InvocationRow, carried: CarriedReports): void {
+    invocationsCsv.writeRow(this.csv, row);
+    this.row(row);
+    const tally = completeTallyOf(record, carried);
+    this.record(tally.retries, tally.emulated);
     if (tally.throttled) this.throttled += 1;
-    if (tally.emulated) this.emulated = true;
-    for (const entry of tally.entries) {
-      this.requestIds += entry.requestId;
-      this.requestIdLengths.push(entry.requestId.length);
-      this.requestIdHashes.push(requestIdHash(entry.requestId));
-      this.child.push(entry.child ? 1 : 0);
-      this.usd.push(entry.usd);
-      this.gbSeconds.push(entry.gbSeconds);
-    }
+    for (const entry of tally.entries) this.invocation(entry.requestId, entry.child, entry.usd, entry.gbSeconds);
   }
 
   waiting(line: string): void {
@@ -384,9 +436,9 @@ class ChunkBuilder {
   }
 
   private closeRun(): void {
-    if (this.rows.length === 0) return;
-    this.segments.push({ rows: rowRun(this.rows) });
-    this.rows = [];
+    if (this.run === null || this.run.count === 0) return;
+    this.segments.push({ rows: this.run.done() });
+    this.run = null;
   }
 
   result(lines: number, problem: ChunkResult['problem']): ChunkResult {
@@ -416,22 +468,48 @@ const NO_REPORTS: ReadonlyMap<string, ReportFields> = new Map();
 
 /**
  * Analyzes one chunk: `bytes` are whole lines without the last `\n`; `unterminated` marks the file's last line when
- * it has no `\n` (a killed writer: skipped if it is not JSON, as record.ts reads it).
+ * it has no `\n` (a killed writer: skipped if it is not JSON, as record.ts reads it). Each line is read from its bytes
+ * when record-bytes.ts reads it, else parsed and checked as record.ts reads it; both give the same results (with
+ * `fromBytes` false, every line is parsed: the test that holds the two to the same results).
  */
-export function analyzeChunk(bytes: Uint8Array, unterminated: boolean): ChunkResult {
-  const lines = decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).split('\n');
+export function analyzeChunk(bytes: Uint8Array, unterminated: boolean, fromBytes = true): ChunkResult {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // Pure ASCII (the usual JSONL) is its own text byte for byte: read as bytes, or decoded as Latin-1, several times
+  // cheaper than the UTF-8 decoder, which anything else goes through.
+  const ascii = isAscii(buffer);
+  const readBytes = ascii && fromBytes;
   const out = new ChunkBuilder();
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    const parsed = recordOfLine(line, unterminated && i === lines.length - 1);
-    if (parsed === null) continue;
-    if (typeof parsed === 'string') return out.result(lines.length, { lineIndex: i, message: parsed });
-    const carried = carriedReports(parsed);
-    out.carried(carried);
-    if (reportsWanted(parsed, carried).length > 0) out.waiting(line);
-    else out.complete(parsed, toInvocationRow(parsed, NO_REPORTS, carried), carried);
+  let lineIndex = 0;
+  for (let start = 0; ; lineIndex++) {
+    const newline = buffer.indexOf(0x0a, start);
+    const last = newline === -1;
+    const end = last ? buffer.length : newline;
+    const read = readBytes ? readRecord(buffer, start, end, out) : NEW_SHAPE;
+    if (read !== READ) {
+      const line = buffer.toString(ascii ? 'latin1' : 'utf8', start, end);
+      const parsed = recordOfLine(line, unterminated && last);
+      if (typeof parsed === 'string')
+        return out.result(linesIn(buffer, end, lineIndex + 1), { lineIndex, message: parsed });
+      if (parsed !== null) {
+        const carried = carriedReports(parsed);
+        out.carriedReports(carried);
+        if (reportsWanted(parsed, carried).length > 0) out.waiting(line);
+        else {
+          out.complete(parsed, toInvocationRow(parsed, NO_REPORTS, carried), carried);
+          if (read === NEW_SHAPE && readBytes) learnShape(buffer, start);
+        }
+      }
+    }
+    if (last) return out.result(lineIndex + 1, null);
+    start = newline + 1;
   }
-  return out.result(lines.length, null);
+}
+
+/** Lines in a chunk: `counted` up to `from`, then one more for each `\n` from there. */
+function linesIn(buffer: Buffer, from: number, counted: number): number {
+  let lines = counted;
+  for (let at = buffer.indexOf(0x0a, from); at !== -1; at = buffer.indexOf(0x0a, at + 1)) lines++;
+  return lines;
 }
 
 /** The lines a range's chunk covers in the file: to read them again, or to tell where a record lies. */

@@ -50,7 +50,7 @@ const BITS_F64 = new Float64Array(1);
 const BITS_U32 = new Uint32Array(BITS_F64.buffer);
 
 /** The formatter of one column, chosen once per column rather than once per cell. */
-function cellFormatter(column: string): (value: CellValue) => string {
+export function cellFormatter(column: string): (value: CellValue) => string {
   const number = memoized(
     column.endsWith('_ms')
       ? (x: number) => formatDecimals(x, MS_DECIMALS)
@@ -92,6 +92,8 @@ export interface CsvExporter<Row> extends Exporter<Row> {
   header(): string;
   body(rows: readonly Row[]): string;
   bodyBytes(rows: readonly Row[]): Uint8Array;
+  /** One row's line, written into `out`. */
+  writeRow(out: CsvBytes, row: Row): void;
 }
 
 const COMMA = 0x2c;
@@ -107,7 +109,7 @@ const LAST_PLAIN = 0x7e;
  * cost twice what copying ASCII code units into bytes does. Text that is not plain ASCII, or that must be quoted, goes
  * through csvField and TextEncoder.
  */
-class CsvBytes {
+export class CsvBytes {
   private bytes = new Uint8Array(1 << 16);
   private length = 0;
   private static readonly encoder = new TextEncoder();
@@ -139,6 +141,13 @@ class CsvBytes {
     }
   }
 
+  /** Bytes that need no quotes, copied as they are: `from[start, end)`, ASCII (record-bytes.ts checks them). */
+  bytesOf(from: Uint8Array, start: number, end: number): void {
+    this.room(end - start);
+    this.bytes.set(from.subarray(start, end), this.length);
+    this.length += end - start;
+  }
+
   /** Text that needs no quotes (a formatted number, a boolean): ASCII, copied as it is. */
   plain(text: string): void {
     this.room(text.length);
@@ -166,22 +175,23 @@ export function csvExporter<Row extends { [K in Column]: CellValue }, Column ext
 ): CsvExporter<Row> {
   const formatters = columns.map(cellFormatter);
   const header = () => csvRecord(columns);
+  const writeRow = (out: CsvBytes, row: Row) => {
+    for (let i = 0; i < columns.length; i++) {
+      if (i > 0) out.byte(COMMA);
+      const value = row[columns[i] as Column];
+      // Only text can hold a comma, a quote, a line break or a character beyond ASCII; numbers and booleans never do.
+      if (typeof value === 'string') out.field(value);
+      else if (value !== null) out.plain((formatters[i] as (value: CellValue) => string)(value));
+    }
+    out.byte(NEWLINE);
+  };
   const bodyBytes = (rows: readonly Row[]) => {
     const out = new CsvBytes();
-    for (const row of rows) {
-      for (let i = 0; i < columns.length; i++) {
-        if (i > 0) out.byte(COMMA);
-        const value = row[columns[i] as Column];
-        // Only text can hold a comma, a quote, a line break or a character beyond ASCII; numbers and booleans never do.
-        if (typeof value === 'string') out.field(value);
-        else if (value !== null) out.plain((formatters[i] as (value: CellValue) => string)(value));
-      }
-      out.byte(NEWLINE);
-    }
+    for (const row of rows) writeRow(out, row);
     return out.done();
   };
   const body = (rows: readonly Row[]) => decoder.decode(bodyBytes(rows));
-  return { name, header, body, bodyBytes, serialize: (rows) => header() + body(rows) };
+  return { name, header, body, bodyBytes, writeRow, serialize: (rows) => header() + body(rows) };
 }
 
 export const invocationsCsv: CsvExporter<InvocationRow> = csvExporter<

@@ -273,7 +273,7 @@ export interface InitPoint {
 }
 
 /** A row's point on the Init chart: null unless the invocation ran INIT. */
-export function initPointOf(row: InvocationRow): InitPoint | null {
+export function initPointOf(row: Pick<InvocationRow, keyof InitPoint>): InitPoint | null {
   if (row.init_ms === null) return null;
   const { arch, memory_mb, mode, workers, init_ms } = row;
   return { arch, memory_mb, mode, workers, init_ms };

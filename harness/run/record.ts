@@ -113,18 +113,40 @@ const oneOf =
   (v) =>
     isOneOf(allowed, v);
 
+/**
+ * The fields whose value must be one of a list, with the list: FIELDS checks them with it, and the analyzer's byte
+ * reader (harness/analyze/record-bytes.ts), which compares bytes rather than parse a record, reads the lists here.
+ */
+export const RECORD_ENUMS = {
+  target: TARGETS,
+  arch: ARCHITECTURES,
+  mode: MODES,
+  algorithm: ALGORITHMS,
+  status: INVOCATION_STATUSES,
+} as const;
+
+/** `retries`: absent or null in records written before the field existed, else a whole number of retries. */
+export const isRetries: Check = (v) =>
+  v === undefined || v === null || (isFiniteNumber(v) && Number.isInteger(v) && v >= 0);
+
+const enumField = (field: keyof typeof RECORD_ENUMS): [string, Check, string] => [
+  field,
+  oneOf(RECORD_ENUMS[field]),
+  `one of ${RECORD_ENUMS[field].join(', ')}`,
+];
+
 const FIELDS: Array<[string, Check, string]> = [
   ['runId', isString, 'a string'],
-  ['target', oneOf(TARGETS), `one of ${TARGETS.join(', ')}`],
+  enumField('target'),
   ['emulated', isBoolean, 'true or false'],
   ['cpuEnforced', isBoolean, 'true or false'],
-  ['arch', oneOf(ARCHITECTURES), `one of ${ARCHITECTURES.join(', ')}`],
+  enumField('arch'),
   ['functionName', isString, 'a string'],
   ['memoryMb', isNumber, 'a number'],
-  ['mode', oneOf(MODES), `one of ${MODES.join(', ')}`],
+  enumField('mode'),
   ['workers', isNumber, 'a number'],
   ['items', isNumber, 'a number'],
-  ['algorithm', oneOf(ALGORITHMS), `one of ${ALGORITHMS.join(', ')}`],
+  enumField('algorithm'),
   ['cost', isNumber, 'a number'],
   ['rep', isNumber, 'a number'],
   ['warmup', isBoolean, 'true or false'],
@@ -135,13 +157,9 @@ const FIELDS: Array<[string, Check, string]> = [
   ['childReportLines', (v) => Array.isArray(v) && v.every(isString), 'an array of strings'],
   ['clientMs', isNumber, 'a number'],
   ['startedAt', isString, 'a string'],
-  ['status', oneOf(INVOCATION_STATUSES), `one of ${INVOCATION_STATUSES.join(', ')}`],
+  enumField('status'),
   // Absent in records written before the field existed: the reader fills in null (see normalizeRecord).
-  [
-    'retries',
-    (v) => v === undefined || v === null || (isFiniteNumber(v) && Number.isInteger(v) && v >= 0),
-    'a whole number',
-  ],
+  ['retries', isRetries, 'a whole number'],
 ];
 
 const FAILED_FIELDS: Array<[string, Check, string]> = [

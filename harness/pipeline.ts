@@ -23,10 +23,11 @@ import {
   planSweep,
 } from './plan/plan.js';
 import { readInvocationsJsonl } from './run/record.js';
-import { harnessVersion, hostInfo, RunDir, type RunManifest, type SkippedFunction } from './run/run-dir.js';
+import { hostInfo, RunDir, type RunManifest, type SkippedFunction } from './run/run-dir.js';
 import { runSweep, type SweepProgress, type SweepResult } from './run/sweep.js';
 import { findSetupRole } from './setup/role.js';
 import { openTarget, type TargetSession } from './target/target.js';
+import { harnessVersion } from './version.js';
 
 export function makePlan(options: SweepOptions, calibration?: PlanCalibration): Plan {
   return planSweep(options, calibration ?? calibrate(options.algorithm, options.cost));

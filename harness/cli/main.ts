@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** The `vcpu-bench` bin: the commands it needs (commands.ts), and the exit code. Everything else is in program.ts. */
-import { hideBin } from 'yargs/helpers';
+import { hideBin } from './cli-libraries.js';
 import { commandsFor } from './commands.js';
 import { EXIT_OK } from './errors.js';
 import { runCli } from './program.js';

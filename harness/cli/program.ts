@@ -3,8 +3,9 @@
  * main.ts only lists the commands and exits with the code runCli returns.
  */
 import type { CommandModule } from 'yargs';
-import yargs from 'yargs';
 import { ConfigError, oneLine } from '../errors.js';
+import { harnessVersion } from '../version.js';
+import { yargs } from './cli-libraries.js';
 import { EXIT_OK, errorReport, exitCodeFor } from './errors.js';
 
 /**
@@ -72,7 +73,10 @@ export async function runCli(args: readonly string[], commands: readonly CliComm
     .strict()
     .help()
     .alias('help', 'h')
-    .version()
+    // Given, not looked up: yargs finds a package.json from its own location, which the bundle moves (cli-libraries.ts).
+    .version(harnessVersion())
+    // Its own messages in English, as the rest of this CLI's, whatever the user's locale.
+    .locale('en')
     .epilogue('Every command takes --help. Exit codes: 0 done, 1 the work failed, 2 invalid command line or config.')
     .fail((message: string | null, error: Error | undefined) => {
       // yargs calls this for its own validation (message, no error, or a YError) and for errors a command threw,

@@ -28,8 +28,9 @@ import {
   type BackgroundRunResult,
   runBackgroundPairs,
 } from '../run/background.js';
-import { harnessVersion, hostInfo } from '../run/run-dir.js';
+import { hostInfo } from '../run/run-dir.js';
 import { openTarget } from '../target/target.js';
+import { harnessVersion } from '../version.js';
 
 export const EXPERIMENT_FILE = 'experiment.json';
 export const BACKGROUND_TABLE_FILE = 'background.md';

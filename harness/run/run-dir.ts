@@ -11,7 +11,6 @@ import { isRecord } from '../../lib/guards.js';
 import type { SkippedFunction } from '../deploy/deploy.js';
 import { ConfigError, RunDirError } from '../errors.js';
 import { resolveSavedSweepOptions, type SweepOptions } from '../options.js';
-import { REPO_ROOT } from '../paths.js';
 import { appendRecord, INVOCATIONS_FILE, type InvocationRecord, parseInvocationsJsonl } from './record.js';
 
 export const RUN_FILE = 'run.json';
@@ -77,15 +76,6 @@ export interface RunActuals {
   reportsFound: number;
 }
 
-function packageVersion(): string {
-  try {
-    const parsed: unknown = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
-    return isRecord(parsed) && typeof parsed.version === 'string' ? parsed.version : 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
-
 export function hostInfo(): RunManifest['host'] {
   return {
     hostname: os.hostname(),
@@ -96,10 +86,6 @@ export function hostInfo(): RunManifest['host'] {
     cpuModel: os.cpus()[0]?.model ?? 'unknown',
     memoryGb: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
   };
-}
-
-export function harnessVersion(): string {
-  return packageVersion();
 }
 
 /**

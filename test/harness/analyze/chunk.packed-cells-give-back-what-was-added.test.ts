@@ -44,8 +44,9 @@ test('a run of rows packed by hand, added again and again, lands in the cells gr
   for (const [i, input] of inputs.entries()) packSummary(input, summaries, i * SUMMARY_WIDTH);
   const keys = [...new Set(inputs.map(cellKey))];
   const packed = new PackedCells();
-  // More rows than a cell's first allocation holds, so it grows.
-  for (let round = 0; round < 40; round++) {
+  // More rows than a cell's block holds (1,024), so each cell fills one and goes on in the next.
+  const ROUNDS = 1100;
+  for (let round = 0; round < ROUNDS; round++) {
     packed.addRun({
       csv: new Uint8Array(0),
       count: inputs.length,
@@ -55,7 +56,7 @@ test('a run of rows packed by hand, added again and again, lands in the cells gr
       initPoints: [],
     });
   }
-  const many = Array.from({ length: 40 }, () => inputs).flat();
+  const many = Array.from({ length: ROUNDS }, () => inputs).flat();
   assert.equal(packed.count, many.length);
   assert.deepEqual(plain(packed.values()), [...groupCells(many).values()]);
 });

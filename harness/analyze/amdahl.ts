@@ -12,7 +12,7 @@ import { groupBy } from '../../lib/collections.js';
 import { bootstrapInterval, resampledMedian } from '../statistics/statistics.js';
 import { csvExporter } from './csv.js';
 import type { Exporter } from './exporter.js';
-import { type CellRows, cellKey, isWarm, type SummaryRow } from './summary.js';
+import { cellKey, type SampledCells, type SummaryRow } from './summary.js';
 
 /** Replicates and seed of the bootstrap: fixed, so the same run always gives the same interval. */
 export const AMDAHL_BOOTSTRAP = { resamples: 1000, seed: 20261125, level: 0.95 } as const;
@@ -91,18 +91,16 @@ const workloadKey = (r: Pick<SummaryRow, 'arch' | 'algorithm' | 'cost' | 'items'
   `${r.arch}|${r.algorithm}|${r.cost}|${r.items}`;
 
 /**
- * Each cell's warm Durations, sorted, read from `cells` once per cell: a sequential cell is the baseline of every
- * parallel cell at its memory.
+ * Each cell's warm Durations, sorted, once per cell: a sequential cell is the baseline of every parallel cell at its
+ * memory.
  */
-function warmDurationsOf(cells: CellRows): (row: SummaryRow) => number[] {
+function warmDurationsOf(cells: SampledCells): (row: SummaryRow) => number[] {
   const sorted = new Map<string, number[]>();
   return (row) => {
     const key = cellKey(row);
     let durations = sorted.get(key);
     if (durations === undefined) {
-      durations = [];
-      for (const input of cells.get(key) ?? []) if (isWarm(input)) durations.push(input.duration_ms);
-      durations.sort((a, b) => a - b);
+      durations = [...(cells.get(key)?.durations ?? [])].sort((a, b) => a - b);
       sorted.set(key, durations);
     }
     return durations;
@@ -110,10 +108,10 @@ function warmDurationsOf(cells: CellRows): (row: SummaryRow) => number[] {
 }
 
 /**
- * The fits of every parallel mode. `cells` are the invocations the summary was made from (their summary fields, by
- * cell: summary.ts groupCells): the bootstrap resamples their warm Durations.
+ * The fits of every parallel mode. `cells` are the samples the summary was made from (summary.ts sampleCells): the
+ * bootstrap resamples their warm Durations.
  */
-export function amdahlRows(summary: readonly SummaryRow[], cells: CellRows): AmdahlRow[] {
+export function amdahlRows(summary: readonly SummaryRow[], cells: SampledCells): AmdahlRow[] {
   const warmDurations = warmDurationsOf(cells);
   // The baseline of a cell, as the summary chose it: the sequential cell with the fewest workers at its memory.
   const baselines = new Map<string, SummaryRow>();

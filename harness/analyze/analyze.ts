@@ -34,9 +34,9 @@ import { type AmdahlRow, amdahlCsv, amdahlRows } from './amdahl.js';
 import {
   type AnalyzedRange,
   analyzeRange,
+  CellSampler,
   type ChunkSpan,
   type ChunkTally,
-  PackedCells,
   type RowRun,
   requestIdHash,
   rowRun,
@@ -197,8 +197,8 @@ const ROWS_PER_WRITE = 2048;
  * only once it is whole; their summary fields to memory.
  */
 class RowSink {
-  /** Every row's summary fields, by cell. */
-  readonly cells = new PackedCells();
+  /** Every row's share of the summary, by cell. */
+  readonly sampler = new CellSampler();
   /** Cold starts' Init Durations, for the report's chart: one per row that has one, a small share of a run. */
   readonly initPoints: InitPoint[] = [];
   private batch: InvocationRow[] = [];
@@ -236,7 +236,7 @@ class RowSink {
 
   private write(run: RowRun): void {
     this.out.write(run.csv);
-    this.cells.addRun(run);
+    this.sampler.addRun(run);
     for (const point of run.initPoints) this.initPoints.push(point);
   }
 
@@ -545,14 +545,14 @@ async function analyzeStreamed(
   const manifest = await rawManifest(dir);
   const hostCores = hostCoresOf(manifest);
   await sink.commit();
-  const summary = summarizeCells(sink.cells, { hostCores });
+  const summary = summarizeCells(sink.sampler.cells, { hostCores });
   const recommendations = recommend(summary, DEFAULT_RECOMMEND_OPTIONS);
   const chartInput = { summary, recommendations, initPoints: sink.initPoints, hostCores };
   const drawn = charts.render(reportCharts(chartInput));
   // Awaited once the other files are written; a failure meanwhile must not go unhandled.
   drawn.catch(() => {});
   const scaling = scalingRows(summary);
-  const amdahl = amdahlRows(summary, sink.cells);
+  const amdahl = amdahlRows(summary, sink.sampler.cells);
   const run = runReportOf(tally, manifest);
   // summary.md: the table, and the run as a whole under it with every missing REPORT listed.
   const markdown = path.join(dir, SUMMARY_MARKDOWN_FILE);
@@ -581,7 +581,7 @@ async function analyzeStreamed(
   await writeFileAtomic(reportFile, reportHtml.serialize(report));
   files.push(reportFile);
   saveActuals(dir, run);
-  return { invocationCount: sink.cells.count, summary, scaling, amdahl, recommendations, run, files };
+  return { invocationCount: sink.sampler.count, summary, scaling, amdahl, recommendations, run, files };
 }
 
 /** What `analyze` and `bench` recommend by: balanced, no limit on Duration (`recommend` takes both as flags). */

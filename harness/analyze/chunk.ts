@@ -8,8 +8,8 @@
  * analyze.ts to finish once those are known, as before.
  *
  * What crosses threads is kept flat: the CSV lines of consecutive rows as one byte array, their summary fields as one
- * Float64Array with their cells as indices into a list of keys, and the tally as columns. PackedCells keeps the
- * summary fields packed on the other side.
+ * Float64Array with their cells as indices into a list of keys, and the tally as columns. CellSampler adds the
+ * summary fields to their cells' samples on the other side.
  */
 
 import { isAscii } from 'node:buffer';
@@ -31,7 +31,7 @@ import {
   reportsWanted,
   toInvocationRow,
 } from './rows.js';
-import { type CellRows, cellKey, SUMMARY_INPUT_FIELDS, type SummaryInput } from './summary.js';
+import { CellSamples, cellKey, SUMMARY_INPUT_FIELDS, type SummaryInput } from './summary.js';
 
 /**
  * Consecutive complete rows: their CSV lines, their summary fields (SUMMARY_WIDTH per row), their cells (each row's
@@ -129,10 +129,8 @@ export function packSummary(s: SummaryInput, into: Float64Array, offset: number)
 }
 
 /**
- * A row's summary fields, read in place from the numbers packSummary wrote: the summary reads a few fields of each row
- * once or twice, and one small object a row, its fields read when asked, costs a third of copying all 19 out of every
- * row (200,000 rows: unpacking them took 70 ms and as long again in garbage collection, on the thread that then waits
- * for the summary to draw the charts).
+ * A row's summary fields, read in place from the numbers packSummary wrote: a cell's samples read a few fields of each
+ * row once, and one small object a row, its fields read when asked, costs a third of copying all 19 out of every row.
  */
 class PackedSummaryInput implements SummaryInput {
   constructor(
@@ -257,77 +255,30 @@ const uint8s = (length: number) => new Uint8Array(length);
 const uint32s = (length: number) => new Uint32Array(length);
 const float64s = (length: number) => new Float64Array(length);
 
-/** One cell's rows, packed (SUMMARY_WIDTH numbers a row), in the order they were added. */
-class PackedCell {
-  /**
-   * The rows' numbers in blocks of BLOCK_ROWS rows, filled in order: a cell grows by a block, never by copying what
-   * it holds (grown by doubling, the cells of 200,000 rows copied 30 MB as they grew, on the thread that joins the
-   * chunks' results while the analysis threads wait for it).
-   */
-  private readonly blocks: Float64Array[] = [];
-  /** Numbers in the last block. */
-  private filled = BLOCK_ROWS * SUMMARY_WIDTH;
-
-  /** Adds the row packed at `offset` of `from`. */
-  push(from: Float64Array, offset: number): void {
-    if (this.filled === BLOCK_ROWS * SUMMARY_WIDTH) {
-      this.blocks.push(new Float64Array(BLOCK_ROWS * SUMMARY_WIDTH));
-      this.filled = 0;
-    }
-    const block = this.blocks[this.blocks.length - 1] as Float64Array;
-    for (let i = 0; i < SUMMARY_WIDTH; i++) block[this.filled + i] = from[offset + i] as number;
-    this.filled += SUMMARY_WIDTH;
-  }
-
-  rows(): SummaryInput[] {
-    // Rows read these numbers in place: a later push only writes past them.
-    const rows: SummaryInput[] = [];
-    for (const [b, block] of this.blocks.entries()) {
-      const length = b === this.blocks.length - 1 ? this.filled : block.length;
-      for (let offset = 0; offset < length; offset += SUMMARY_WIDTH) rows.push(unpackSummary(block, offset));
-    }
-    return rows;
-  }
-}
-
-/** Rows in each block of a PackedCell. */
-const BLOCK_ROWS = 1024;
-
 /**
- * A run's summary inputs by cell, packed: what the streaming analyzer keeps of each row once its CSV line is written,
- * at 152 bytes a row outside the heap the garbage collector walks. A cell's rows come back as objects when asked for
- * (CellRows), one cell at a time.
+ * A run's cells' samples (summary.ts CellSamples), from the rows as they cross threads packed: all the streaming
+ * analyzer keeps of a row once its CSV line is written. Each row's summary fields are read in place, once.
  */
-export class PackedCells implements CellRows {
-  private readonly cells = new Map<string, PackedCell>();
+export class CellSampler {
+  readonly cells = new Map<string, CellSamples>();
   /** Rows added. */
   count = 0;
 
-  /** The cell of `key`, made empty the first time. */
-  private cell(key: string): PackedCell {
-    let cell = this.cells.get(key);
-    if (cell === undefined) {
-      cell = new PackedCell();
-      this.cells.set(key, cell);
-    }
-    return cell;
-  }
-
-  /** A run's rows, each to its cell. */
+  /** A run's rows, each to its cell's samples. */
   addRun(run: RowRun): void {
-    const cells = run.cells.map((key) => this.cell(key));
+    const cells = run.cells.map((key) => this.cells.get(key));
     for (let i = 0; i < run.count; i++) {
-      (cells[run.cellOf[i] as number] as PackedCell).push(run.summaries, i * SUMMARY_WIDTH);
+      const row = unpackSummary(run.summaries, i * SUMMARY_WIDTH);
+      const index = run.cellOf[i] as number;
+      let cell = cells[index];
+      if (cell === undefined) {
+        cell = new CellSamples(row);
+        this.cells.set(run.cells[index] as string, cell);
+        cells[index] = cell;
+      }
+      cell.add(row);
     }
     this.count += run.count;
-  }
-
-  get(key: string): SummaryInput[] | undefined {
-    return this.cells.get(key)?.rows();
-  }
-
-  *values(): Iterable<SummaryInput[]> {
-    for (const cell of this.cells.values()) yield cell.rows();
   }
 }
 

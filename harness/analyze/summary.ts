@@ -3,7 +3,6 @@
  * statistics of Lambda's Duration over the cell's warm invocations, cost, and speedup against the sequential cell
  * at the same memory, next to the speedup the parallelism model allows (harness/model/parallelism.ts).
  */
-import { groupBy } from '../../lib/collections.js';
 import type { Architecture } from '../lambda/platform.js';
 import { vcpuShare } from '../lambda/platform.js';
 import { parallelism } from '../model/parallelism.js';
@@ -182,17 +181,66 @@ export function cellKey(row: CellIdentity): string {
 }
 
 /**
- * A run's summary inputs by cell (cellKey), cells and rows in first-seen order: what the summary and the Amdahl fits
- * read, grouped once. A Map of arrays is one (groupCells); the streaming analyzer keeps its rows packed (chunk.ts
- * PackedCells) and gives each cell's rows as asked.
+ * What the summary and the Amdahl fits read of a cell's rows, gathered row by row in the rows' order: the warm rows'
+ * Durations, costs and Billed Durations, every row's visible cores, and counts. The streaming analyzer keeps only
+ * this of each row once its CSV line is written (analyze.ts), not the row.
  */
-export interface CellRows {
-  values(): Iterable<readonly SummaryInput[]>;
-  get(key: string): readonly SummaryInput[] | undefined;
+export class CellSamples {
+  /** The cell's first row, what identifies the cell (and its first row's emulated flag, which the model reads). */
+  readonly first: SummaryInput;
+  /** Warm rows' Durations. */
+  readonly durations: number[] = [];
+  /** Warm rows' costs and Billed Durations, where known. */
+  readonly costs: number[] = [];
+  readonly billed: number[] = [];
+  /** Every row's visible cores, where reported: cores do not depend on warmth. */
+  readonly visibleCores: number[] = [];
+  failed = 0;
+  oversubscribed = 0;
+  costIncomplete = 0;
+  emulated = false;
+  cpuEnforced = true;
+
+  constructor(first: SummaryInput) {
+    this.first = summaryInput(first);
+  }
+
+  add(row: SummaryInput): void {
+    if (row.emulated) this.emulated = true;
+    if (!row.cpu_enforced) this.cpuEnforced = false;
+    const visibleCores = row.visible_cores;
+    if (visibleCores !== null) this.visibleCores.push(visibleCores);
+    if (isFailed(row)) this.failed += 1;
+    const costUsd = row.cost_usd;
+    const billedMs = row.billed_ms;
+    if (!row.warmup && billedMs !== null && costUsd === null) this.costIncomplete += 1;
+    if (!isWarm(row)) return;
+    this.durations.push(row.duration_ms);
+    if (costUsd !== null) this.costs.push(costUsd);
+    if (billedMs !== null) this.billed.push(billedMs);
+    if ((row.host_oversubscription ?? 0) > 1) this.oversubscribed += 1;
+  }
 }
 
-export function groupCells(rows: Iterable<SummaryInput>): Map<string, SummaryInput[]> {
-  return groupBy(rows, cellKey);
+/** A run's cells (cellKey), in first-seen order, each with its samples. */
+export type SampledCells = ReadonlyMap<string, CellSamples>;
+
+/** Adds `row` to its cell's samples in `cells`, the cell made at its first row. */
+export function addToCell(cells: Map<string, CellSamples>, row: SummaryInput): void {
+  const key = cellKey(row);
+  let cell = cells.get(key);
+  if (cell === undefined) {
+    cell = new CellSamples(row);
+    cells.set(key, cell);
+  }
+  cell.add(row);
+}
+
+/** The samples of rows, by cell. */
+export function sampleCells(rows: Iterable<SummaryInput>): Map<string, CellSamples> {
+  const cells = new Map<string, CellSamples>();
+  for (const row of rows) addToCell(cells, row);
+  return cells;
 }
 
 const MODE_ORDER: Record<InvocationRow['mode'], number> = {
@@ -222,53 +270,8 @@ export interface SummarizeOptions {
   hostCores?: number | null;
 }
 
-/** What a cell's statistics are computed from, gathered in one pass over its rows, in their order. */
-interface CellSamples {
-  /** Warm rows' Durations. */
-  durations: number[];
-  /** Warm rows' costs and Billed Durations, where known. */
-  costs: number[];
-  billed: number[];
-  /** Every row's visible cores, where reported: cores do not depend on warmth. */
-  visibleCores: number[];
-  failed: number;
-  oversubscribed: number;
-  costIncomplete: number;
-  emulated: boolean;
-  cpuEnforced: boolean;
-}
-
-function cellSamples(rows: readonly SummaryInput[]): CellSamples {
-  const samples: CellSamples = {
-    durations: [],
-    costs: [],
-    billed: [],
-    visibleCores: [],
-    failed: 0,
-    oversubscribed: 0,
-    costIncomplete: 0,
-    emulated: false,
-    cpuEnforced: true,
-  };
-  for (const row of rows) {
-    if (row.emulated) samples.emulated = true;
-    if (!row.cpu_enforced) samples.cpuEnforced = false;
-    if (row.visible_cores !== null) samples.visibleCores.push(row.visible_cores);
-    if (isFailed(row)) samples.failed += 1;
-    if (!row.warmup && row.billed_ms !== null && row.cost_usd === null) samples.costIncomplete += 1;
-    if (!isWarm(row)) continue;
-    samples.durations.push(row.duration_ms);
-    if (row.cost_usd !== null) samples.costs.push(row.cost_usd);
-    if (row.billed_ms !== null) samples.billed.push(row.billed_ms);
-    if ((row.host_oversubscription ?? 0) > 1) samples.oversubscribed += 1;
-  }
-  return samples;
-}
-
-function summarizeCell(rows: readonly SummaryInput[], o: SummarizeOptions): SummaryRow {
-  const first = rows[0];
-  if (first === undefined) throw new RangeError('summarizeCell needs at least one row');
-  const cell = cellSamples(rows);
+function summarizeCell(cell: CellSamples, o: SummarizeOptions): SummaryRow {
+  const first = cell.first;
   const durations = cell.durations;
   const medianMs = median(durations);
   const ci = medianConfidenceInterval(durations);
@@ -322,11 +325,11 @@ function summarizeCell(rows: readonly SummaryInput[], o: SummarizeOptions): Summ
  * (algorithm, cost, items) as well, so a run that varies it never mixes different work in one median.
  */
 export function summarize(rows: readonly SummaryInput[], o: SummarizeOptions = {}): SummaryRow[] {
-  return summarizeCells(groupCells(rows), o);
+  return summarizeCells(sampleCells(rows), o);
 }
 
-/** summarize, of rows grouped by cell already. */
-export function summarizeCells(cells: CellRows, o: SummarizeOptions = {}): SummaryRow[] {
+/** summarize, of rows sampled by cell already. */
+export function summarizeCells(cells: SampledCells, o: SummarizeOptions = {}): SummaryRow[] {
   const summary = [...cells.values()].map((cell) => summarizeCell(cell, o)).sort(compareCells);
 
   // Baseline: the sequential cell with the fewest workers at the same arch, memory and workload (the sort puts it

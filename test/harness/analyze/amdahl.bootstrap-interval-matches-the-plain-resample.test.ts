@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AMDAHL_BOOTSTRAP, amdahlRows, fitSerialFraction } from '../../../harness/analyze/amdahl.js';
-import { groupCells, summarize, summaryInput } from '../../../harness/analyze/summary.js';
+import { sampleCells, summarize, summaryInput } from '../../../harness/analyze/summary.js';
 import { memoryForVcpus } from '../../../harness/lambda/platform.js';
 import { seededRandom } from '../../../harness/statistics/random.js';
 import { bootstrapInterval } from '../../../harness/statistics/statistics.js';
@@ -41,7 +41,7 @@ test('the Amdahl interval equals the plain bootstrap interval within Monte Carlo
     ),
   ]);
   const summary = summarize(inputs);
-  const [fit] = amdahlRows(summary, groupCells(inputs));
+  const [fit] = amdahlRows(summary, sampleCells(inputs));
   assert.ok(fit?.serial_fraction_ci95_low != null && fit.serial_fraction_ci95_high != null);
 
   // The plain bootstrap, by the definition: the same cells, P from the same summary rows.

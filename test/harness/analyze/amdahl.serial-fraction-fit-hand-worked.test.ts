@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { amdahlRows, fitSerialFraction, speedupR2 } from '../../../harness/analyze/amdahl.js';
-import { groupCells, summaryInput } from '../../../harness/analyze/summary.js';
+import { sampleCells, summaryInput } from '../../../harness/analyze/summary.js';
 import { invocationRow } from '../../support/report-fixtures.js';
 import { summaryRow } from '../../support/summary-fixtures.js';
 
@@ -56,7 +56,7 @@ test('amdahlRows: cells with P > 1 fitted; constant Durations give an interval t
     summaryRow({ memory_mb: 7076 }),
     summaryRow({ memory_mb: 7076, mode: 'worker_threads', workers: 4, speedup_vs_sequential: 2.5, ideal_speedup: 4 }),
   ].map((row) => ({ ...row, algorithm: 'pbkdf2' as const, cost: 1000, items: 40 }));
-  const [fit, ...others] = amdahlRows(summary, groupCells(inputs));
+  const [fit, ...others] = amdahlRows(summary, sampleCells(inputs));
   assert.equal(others.length, 0, 'sequential is not fitted');
   assert.equal(fit?.mode, 'worker_threads');
   assert.equal(fit?.n_cells, 2);

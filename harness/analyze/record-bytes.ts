@@ -72,8 +72,6 @@ const TAB_ESCAPE = 0x74; // the `t` of `\t`
 const MAX_TOKENS = 4096;
 /** Significant digits a double holds exactly (DBL_DIG): a figure of at most this many reads and prints back the same. */
 const EXACT_DIGITS = 15;
-/** A number token that is not a plain decimal of at most EXACT_DIGITS digits (an exponent, more digits). */
-const INEXACT = 255;
 
 /** Each token's code: kind and separator before. */
 const kinds = new Uint8Array(MAX_TOKENS);
@@ -81,9 +79,8 @@ const kindAt = (t: number) => (kinds[t] as number) & KIND;
 const isKey = (t: number) => kindAt(t) <= COMMA_STRING && ((kinds[t + 1] as number) & ~KIND) === AFTER_COLON;
 const starts = new Int32Array(MAX_TOKENS);
 const ends = new Int32Array(MAX_TOKENS);
-/** Of a number token: significant digits (INEXACT when not exact), and decimals. */
-const digits = new Uint8Array(MAX_TOKENS);
-const decimals = new Uint8Array(MAX_TOKENS);
+/** Of a number token: 1 when it is a plain decimal of at most EXACT_DIGITS significant digits (see decimalAt). */
+const exact = new Uint8Array(MAX_TOKENS);
 
 const isDigit = (c: number | undefined) => c !== undefined && c >= DIGIT_0 && c <= DIGIT_9;
 const isHex = (c: number | undefined) =>
@@ -185,20 +182,19 @@ function tokenize(b: Uint8Array, p: number, end: number): number {
           fraction++;
         }
       }
-      let exact = true;
+      let isExact = true;
       if (p < end && (b[p] === 0x65 || b[p] === 0x45)) {
         p++;
         if (b[p] === PLUS || b[p] === MINUS) p++;
         if (!(p < end && isDigit(b[p]))) return -1;
         while (p < end && isDigit(b[p])) p++;
-        exact = false;
+        isExact = false;
       }
       const significant = significantDigits(b, start, p);
       kinds[t] = NUMBER | separator;
       starts[t] = start;
       ends[t] = p;
-      digits[t] = exact && significant <= EXACT_DIGITS && fraction <= 22 ? significant : INEXACT;
-      decimals[t] = Math.min(fraction, INEXACT);
+      exact[t] = isExact && significant <= EXACT_DIGITS && fraction <= 22 ? 1 : 0;
       t++;
       separator = 0;
     }
@@ -503,15 +499,19 @@ const MEMORY_SIZE = 2;
 const MAX_MEMORY = 3;
 const INIT = 4;
 
-/** One REPORT read in place: its request id and each field's figure, as bytes of the line (-1: absent). */
+/**
+ * One REPORT read in place: its request id and each field's figure as bytes of the line (-1: absent), and the figure's
+ * value, worked out once (a row, its cost and the tally read the same fields).
+ */
 class ReportSpans {
   idStart = 0;
   idEnd = 0;
   readonly valueStarts = new Int32Array(REPORT_FIELDS.length);
   readonly valueEnds = new Int32Array(REPORT_FIELDS.length);
+  readonly values = new Float64Array(REPORT_FIELDS.length);
 
-  value(b: Uint8Array, field: number): number {
-    return decimalAt(b, this.valueStarts[field] as number, this.valueEnds[field] as number);
+  value(field: number): number {
+    return this.values[field] as number;
   }
 
   requestId(b: Uint8Array): string {
@@ -566,9 +566,10 @@ function readReport(b: Uint8Array, start: number, end: number, into: ReportSpans
       if (!isDigit(b[p])) return false;
       while (p < end && isDigit(b[p])) p++;
     }
-    if (significantDigits(b, valueStart, p) > EXACT_DIGITS || p - valueStart > 23) return false;
+    if (p - valueStart > 23 || significantDigits(b, valueStart, p) > EXACT_DIGITS) return false;
     into.valueStarts[field] = valueStart;
     into.valueEnds[field] = p;
+    into.values[field] = decimalAt(b, valueStart, p);
     if (b[p] !== SPACE || !isLetter(b[p + 1])) return false;
     p++;
     while (p < end && isLetter(b[p])) p++;
@@ -693,7 +694,7 @@ function putReported(
     b,
     report.valueStarts[field] as number,
     report.valueEnds[field] as number,
-    report.value(b, field),
+    report.value(field),
     rounding,
     format,
   );
@@ -727,7 +728,7 @@ function enumIndex(b: Uint8Array, t: number, list: readonly Uint8Array[]): numbe
 
 /** The value of number token `t` when it is exact; NaN when it is not, which no check here lets through. */
 function numberOf(b: Uint8Array, t: number): number {
-  return digits[t] === INEXACT ? Number.NaN : decimalAt(b, starts[t] as number, ends[t] as number);
+  return exact[t] === 0 ? Number.NaN : decimalAt(b, starts[t] as number, ends[t] as number);
 }
 
 /** A number field the object path reads with numberField (absent, null: null) or as a record's number. */
@@ -870,15 +871,15 @@ function readShaped(b: Uint8Array, shape: Shape, length: number, sink: BytesRowS
           : coldChild
             ? 'cold_child'
             : null;
-  const billedMs = ownReport.value(b, BILLED);
-  const reportMemoryMb = ownReport.value(b, MEMORY_SIZE);
+  const billedMs = ownReport.value(BILLED);
+  const reportMemoryMb = ownReport.value(MEMORY_SIZE);
   let costUsd = invocationCostUsd(billedMs, reportMemoryMb, arch);
   for (let c = 0; c < lines.length; c++) {
     const child = childReports[c] as ReportSpans;
-    costUsd += invocationCostUsd(child.value(b, BILLED), child.value(b, MEMORY_SIZE), arch);
+    costUsd += invocationCostUsd(child.value(BILLED), child.value(MEMORY_SIZE), arch);
   }
-  const durationMs = ownReport.value(b, DURATION);
-  const initMs = cold ? ownReport.value(b, INIT) : null;
+  const durationMs = ownReport.value(DURATION);
+  const initMs = cold ? ownReport.value(INIT) : null;
 
   // invocations.csv's line, column by column (rows.ts INVOCATION_COLUMNS); the line's bytes and a few figures of at
   // most 25 characters each are more than it can hold.
@@ -990,8 +991,8 @@ function readShaped(b: Uint8Array, shape: Shape, length: number, sink: BytesRowS
   sink.invocation(
     textOf(b, (starts[f.requestId] as number) + 1, (ends[f.requestId] as number) - 1),
     false,
-    costOf(ownReport, b, arch),
-    gbSecondsOf(ownReport, b),
+    costOf(ownReport, arch),
+    gbSecondsOf(ownReport),
   );
   for (let c = 0; c < listed.length; c++) {
     const child = childReports[childOrder[c] as number] as ReportSpans;
@@ -999,19 +1000,19 @@ function readShaped(b: Uint8Array, shape: Shape, length: number, sink: BytesRowS
     sink.invocation(
       textOf(b, (starts[t] as number) + 1, (ends[t] as number) - 1),
       true,
-      costOf(child, b, arch),
-      gbSecondsOf(child, b),
+      costOf(child, arch),
+      gbSecondsOf(child),
     );
   }
   return true;
 }
 
-function costOf(report: ReportSpans, b: Uint8Array, arch: BytesRow['arch']): number {
-  return invocationCostUsd(report.value(b, BILLED), report.value(b, MEMORY_SIZE), arch);
+function costOf(report: ReportSpans, arch: BytesRow['arch']): number {
+  return invocationCostUsd(report.value(BILLED), report.value(MEMORY_SIZE), arch);
 }
 
-function gbSecondsOf(report: ReportSpans, b: Uint8Array): number {
-  return gbSeconds(report.value(b, BILLED), report.value(b, MEMORY_SIZE));
+function gbSecondsOf(report: ReportSpans): number {
+  return gbSeconds(report.value(BILLED), report.value(MEMORY_SIZE));
 }
 
 /** The token `t` (a string, its quotes included) is `bytes`. */

@@ -346,8 +346,15 @@ function addChunkTally(tally: RunTally, t: ChunkTally): void {
   let offset = 0;
   for (let i = 0; i < t.requestIdLengths.length; i++) {
     const end = offset + (t.requestIdLengths[i] as number);
-    const requestId = t.requestIds.slice(offset, end);
-    tally.addFound(requestId, t.child[i] === 1, t.usd[i] as number, t.gbSeconds[i] as number, t.requestIdHashes[i]);
+    tally.addFoundSlice(
+      t.requestIds,
+      offset,
+      end,
+      t.child[i] === 1,
+      t.usd[i] as number,
+      t.gbSeconds[i] as number,
+      t.requestIdHashes[i] as number,
+    );
     offset = end;
   }
 }

@@ -8,7 +8,7 @@
  * RunTally takes records one at a time, so the streaming analyzer (analyze.ts) keeps only the counts and the missing
  * entries in memory; completeness() and actualCost() are the same over records held whole.
  */
-import { HashedStringSet } from '../../lib/collections.js';
+import { HashedStringSet, stringHash32 } from '../../lib/collections.js';
 import { gbSeconds, invocationCostUsd } from '../lambda/pricing.js';
 import type { ReportFields } from '../lambda/report-line.js';
 import type { InvocationRecord } from '../run/record.js';
@@ -187,7 +187,20 @@ export class RunTally {
    * each request id's stringHash32); one already counted (the same request id) is not counted again.
    */
   addFound(requestId: string, child: boolean, usd: number, gbSeconds: number, hash?: number): void {
-    if (!this.seen.add(requestId, hash)) return;
+    this.addFoundSlice(requestId, 0, requestId.length, child, usd, gbSeconds, hash ?? stringHash32(requestId));
+  }
+
+  /** addFound of the request id `ids.slice(start, end)`, whose stringHash32 is `hash`, without making that string. */
+  addFoundSlice(
+    ids: string,
+    start: number,
+    end: number,
+    child: boolean,
+    usd: number,
+    gbSeconds: number,
+    hash: number,
+  ): void {
+    if (!this.seen.addSlice(ids, start, end, hash)) return;
     this.expected += 1;
     this.found += 1;
     this.cost.usd += usd;

@@ -23,6 +23,19 @@ export function stringHash32(text: string): number {
 }
 
 /**
+ * stringHash32 of the text whose code units are the bytes `bytes[start, end)` (ASCII or Latin-1 text read byte for
+ * byte), computed from the bytes without making the string.
+ */
+export function bytesHash32(bytes: Uint8Array, start: number, end: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = start; i < end; i++) {
+    hash ^= bytes[i] as number;
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+/**
  * A set of strings keyed by their stringHash32, given when another thread computed it already, and compared exactly
  * on a shared hash. A string may be given as a slice of a longer one (addSlice), which is kept by reference, so that
  * hundreds of thousands of request ids read from other threads, each chunk's ids in one string, cost no string each.

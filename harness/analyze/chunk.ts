@@ -376,10 +376,10 @@ class ChunkBuilder implements BytesRowSink {
     if (emulated) this.emulated = true;
   }
 
-  invocation(requestId: string, child: boolean, usd: number, gbSeconds: number): void {
+  invocation(requestId: string, child: boolean, usd: number, gbSeconds: number, hash = requestIdHash(requestId)): void {
     this.requestIds += requestId;
     this.requestIdLengths.push(requestId.length);
-    this.requestIdHashes.push(requestIdHash(requestId));
+    this.requestIdHashes.push(hash);
     this.child.push(child ? 1 : 0);
     this.usd.push(usd);
     this.gbSeconds.push(gbSeconds);

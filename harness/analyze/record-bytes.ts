@@ -17,7 +17,7 @@
  * - The text it copies into the CSV needs no quotes, and the figures it copies print as the CSV writer prints them.
  * A test holds both paths to the same results over records of every kind and over the odd lines.
  */
-import { stringHash32 } from '../../lib/collections.js';
+import { bytesHash32 } from '../../lib/collections.js';
 import { vcpuShare } from '../lambda/platform.js';
 import { gbSeconds, invocationCostUsd } from '../lambda/pricing.js';
 import { isRetries, RECORD_ENUMS } from '../run/record.js';
@@ -514,8 +514,9 @@ class ReportSpans {
     return this.values[field] as number;
   }
 
-  requestId(b: Uint8Array): string {
-    return textOf(b, this.idStart, this.idEnd);
+  /** The request id's requestIdHash. */
+  requestIdHash(b: Uint8Array): number {
+    return bytesHash32(b, this.idStart, this.idEnd);
   }
 }
 
@@ -590,7 +591,8 @@ export interface BytesRowSink {
   row(fields: BytesRow): void;
   /** The record in the tally (completeness.ts completeTallyOf): then each of its expected invocations. */
   record(retries: number | null, emulated: boolean): void;
-  invocation(requestId: string, child: boolean, usd: number, gbSeconds: number): void;
+  /** `hash`: the request id's requestIdHash. */
+  invocation(requestId: string, child: boolean, usd: number, gbSeconds: number, hash: number): void;
 }
 
 /** The row's fields beyond its CSV line: what packSummary, cellKey and initPointOf read. */
@@ -964,8 +966,8 @@ function readShaped(b: Uint8Array, shape: Shape, length: number, sink: BytesRowS
 
   // What chunk.ts keeps of the row, then the tally (completeness.ts completeTallyOf): the record's own invocation,
   // then each child its response lists, in that order, with the REPORT carried for it.
-  sink.carried(stringHash32(ownReport.requestId(b)));
-  for (let c = 0; c < lines.length; c++) sink.carried(stringHash32((childReports[c] as ReportSpans).requestId(b)));
+  sink.carried(ownReport.requestIdHash(b));
+  for (let c = 0; c < lines.length; c++) sink.carried((childReports[c] as ReportSpans).requestIdHash(b));
   row.arch = arch;
   row.memory_mb = memoryMb;
   row.mode = RECORD_ENUMS.mode[modeIndex] as BytesRow['mode'];
@@ -988,20 +990,26 @@ function readShaped(b: Uint8Array, shape: Shape, length: number, sink: BytesRowS
   row.init_ms = initMs;
   sink.row(row);
   sink.record(retries, row.emulated);
+  const idStart = (starts[f.requestId] as number) + 1;
+  const idEnd = (ends[f.requestId] as number) - 1;
   sink.invocation(
-    textOf(b, (starts[f.requestId] as number) + 1, (ends[f.requestId] as number) - 1),
+    textOf(b, idStart, idEnd),
     false,
     costOf(ownReport, arch),
     gbSecondsOf(ownReport),
+    bytesHash32(b, idStart, idEnd),
   );
   for (let c = 0; c < listed.length; c++) {
     const child = childReports[childOrder[c] as number] as ReportSpans;
     const t = listed[c] as number;
+    const childStart = (starts[t] as number) + 1;
+    const childEnd = (ends[t] as number) - 1;
     sink.invocation(
-      textOf(b, (starts[t] as number) + 1, (ends[t] as number) - 1),
+      textOf(b, childStart, childEnd),
       true,
       costOf(child, arch),
       gbSecondsOf(child),
+      bytesHash32(b, childStart, childEnd),
     );
   }
   return true;

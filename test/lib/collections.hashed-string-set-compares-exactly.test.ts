@@ -1,13 +1,23 @@
 /** HashedStringSet: keyed by a hash, but two strings are the same only when they are equal, collisions or not. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { HashedStringSet, stringHash32 } from '../../lib/collections.js';
+import { bytesHash32, HashedStringSet, stringHash32 } from '../../lib/collections.js';
 
 test('FNV-1a, 32 bits: the published test vectors', () => {
   // The FNV reference test vectors for FNV-1a, 32 bits: "", "a" and "foobar".
   assert.equal(stringHash32(''), 0x811c9dc5);
   assert.equal(stringHash32('a'), 0xe40c292c);
   assert.equal(stringHash32('foobar'), 0xbf9cf968);
+});
+
+test('the hash of bytes is the hash of the text they spell byte for byte, over the range given only', () => {
+  const bytes = Buffer.from('xx foobar b3e1c0de-0000-4000-8000-000000000004 caf\u00e9 yy', 'latin1');
+  const text = bytes.toString('latin1');
+  for (const word of ['foobar', 'b3e1c0de-0000-4000-8000-000000000004', 'caf\u00e9', '']) {
+    const start = text.indexOf(word);
+    assert.equal(bytesHash32(bytes, start, start + word.length), stringHash32(word), word);
+  }
+  assert.equal(bytesHash32(Buffer.from('foobar'), 0, 6), 0xbf9cf968);
 });
 
 test('adds each string once, with or without the hash given, and tells strings sharing a hash apart', () => {

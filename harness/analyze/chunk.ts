@@ -217,8 +217,11 @@ class Column<A extends NumberArray> {
   private values: A;
   private length = 0;
 
-  constructor(private readonly make: (length: number) => A) {
-    this.values = make(1024);
+  constructor(
+    private readonly make: (length: number) => A,
+    initial = 1024,
+  ) {
+    this.values = make(initial);
   }
 
   /** Room for `n` more numbers. */
@@ -234,15 +237,17 @@ class Column<A extends NumberArray> {
     this.values[this.length++] = x;
   }
 
-  /** The `count` numbers of `from` from `offset` on, in order. */
-  pushFrom(from: ArrayLike<number>, offset: number, count: number): void {
-    this.room(count);
-    for (let i = 0; i < count; i++) this.values[this.length++] = from[offset + i] as number;
+  /** Room for `n` more numbers, counted as pushed: the caller writes them into `array` from the offset returned. */
+  extend(n: number): number {
+    this.room(n);
+    const at = this.length;
+    this.length += n;
+    return at;
   }
 
-  /** The numbers pushed so far, in place (a view that a later push may leave behind). */
-  view(): A {
-    return this.values.subarray(0, this.length) as A;
+  /** The numbers so far, in place, with room after them (good until the next push or extend). */
+  get array(): A {
+    return this.values;
   }
 
   /** The numbers pushed, in an array of their own. */
@@ -286,19 +291,15 @@ export class CellSampler {
 class RunBuilder {
   readonly csv = new CsvBytes();
   count = 0;
-  private summaries = new Float64Array(1024 * SUMMARY_WIDTH);
+  private readonly summaries = new Column(float64s, 1024 * SUMMARY_WIDTH);
   private readonly cells = new Map<string, number>();
   private readonly cellOf = new Column(uint32s);
   private readonly initPoints: InitPoint[] = [];
 
   /** The fields of a row whose CSV line was just written. */
   add(row: BytesRow): void {
-    if ((this.count + 1) * SUMMARY_WIDTH > this.summaries.length) {
-      const grown = new Float64Array(this.summaries.length * 2);
-      grown.set(this.summaries);
-      this.summaries = grown;
-    }
-    packSummary(row, this.summaries, this.count * SUMMARY_WIDTH);
+    const at = this.summaries.extend(SUMMARY_WIDTH);
+    packSummary(row, this.summaries.array, at);
     const key = cellKey(row);
     let cell = this.cells.get(key);
     if (cell === undefined) {
@@ -315,7 +316,7 @@ class RunBuilder {
     return {
       csv: this.csv.done(),
       count: this.count,
-      summaries: this.summaries.slice(0, this.count * SUMMARY_WIDTH),
+      summaries: this.summaries.done(),
       cells: [...this.cells.keys()],
       cellOf: this.cellOf.done(),
       initPoints: this.initPoints,

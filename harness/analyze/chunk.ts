@@ -31,7 +31,7 @@ import {
   reportsWanted,
   toInvocationRow,
 } from './rows.js';
-import { CellSamples, cellKey, SUMMARY_INPUT_FIELDS, type SummaryInput } from './summary.js';
+import { type CellSamples, cellFor, cellKey, SUMMARY_INPUT_FIELDS, type SummaryInput } from './summary.js';
 
 /**
  * Consecutive complete rows: their CSV lines, their summary fields (SUMMARY_WIDTH per row), their cells (each row's
@@ -269,19 +269,14 @@ export class CellSampler {
   /** Rows added. */
   count = 0;
 
-  /** A run's rows, each to its cell's samples. */
+  /** A run's rows, each to its cell's samples (the run names each row's cell: no key is made again). */
   addRun(run: RowRun): void {
-    const cells = run.cells.map((key) => this.cells.get(key));
+    const cells: Array<CellSamples | undefined> = [];
     for (let i = 0; i < run.count; i++) {
       const row = unpackSummary(run.summaries, i * SUMMARY_WIDTH);
       const index = run.cellOf[i] as number;
-      let cell = cells[index];
-      if (cell === undefined) {
-        cell = new CellSamples(row);
-        this.cells.set(run.cells[index] as string, cell);
-        cells[index] = cell;
-      }
-      cell.add(row);
+      cells[index] ??= cellFor(this.cells, run.cells[index] as string, row);
+      (cells[index] as CellSamples).add(row);
     }
     this.count += run.count;
   }

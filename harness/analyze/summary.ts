@@ -225,21 +225,20 @@ export class CellSamples {
 /** A run's cells (cellKey), in first-seen order, each with its samples. */
 export type SampledCells = ReadonlyMap<string, CellSamples>;
 
-/** Adds `row` to its cell's samples in `cells`, the cell made at its first row. */
-export function addToCell(cells: Map<string, CellSamples>, row: SummaryInput): void {
-  const key = cellKey(row);
+/** The samples in `cells` of the cell `key` (cellKey), made with `row` as its first row if there are none yet. */
+export function cellFor(cells: Map<string, CellSamples>, key: string, row: SummaryInput): CellSamples {
   let cell = cells.get(key);
   if (cell === undefined) {
     cell = new CellSamples(row);
     cells.set(key, cell);
   }
-  cell.add(row);
+  return cell;
 }
 
 /** The samples of rows, by cell. */
 export function sampleCells(rows: Iterable<SummaryInput>): Map<string, CellSamples> {
   const cells = new Map<string, CellSamples>();
-  for (const row of rows) addToCell(cells, row);
+  for (const row of rows) cellFor(cells, cellKey(row), row).add(row);
   return cells;
 }
 

@@ -1,14 +1,12 @@
 /**
  * `npm run build` step, after tsc: writes dist/lambda/function.zip, and replaces the compiled file of each module of
- * BUNDLED_MODULES with an esbuild bundle of it and the packages it imports (each module says why).
+ * BUNDLED_MODULES with an esbuild bundle of it and the packages it imports.
  */
 import path from 'node:path';
 import { build } from 'esbuild';
 import { buildBundle } from '../harness/deploy/bundle.js';
 import { REPO_ROOT } from '../harness/paths.js';
-
-/** Modules that re-export packages, as paths from the repository without their extension. */
-const BUNDLED_MODULES = ['harness/analyze/report/chart-libraries', 'harness/cli/cli-libraries'];
+import { BUNDLED_MODULES } from './bundled-modules.js';
 
 const result = await buildBundle();
 console.log(`${result.zipPath}: ${result.files.join(', ')} (${(result.bytes / 1024).toFixed(0)} KiB)`);

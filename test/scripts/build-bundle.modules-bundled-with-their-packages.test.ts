@@ -15,6 +15,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import * as chartLibraries from '../../harness/analyze/report/chart-libraries.js';
 import * as cliLibraries from '../../harness/cli/cli-libraries.js';
+import { BUNDLED_MODULES } from '../../scripts/bundled-modules.js';
 
 /** The specifiers of every import and require in a compiled module. */
 function importedSpecifiers(source: string): string[] {
@@ -26,9 +27,9 @@ function importedSpecifiers(source: string): string[] {
   ].map((m) => m[1] as string);
 }
 
-for (const module of ['analyze/report/chart-libraries.js', 'cli/cli-libraries.js']) {
-  test(`the compiled ${module} is a bundle: it imports only built-in modules`, async () => {
-    const compiled = fileURLToPath(new URL(`../../harness/${module}`, import.meta.url));
+for (const module of BUNDLED_MODULES) {
+  test(`the compiled ${module}.js is a bundle: it imports only built-in modules`, async () => {
+    const compiled = fileURLToPath(new URL(`../../${module}.js`, import.meta.url));
     const source = await readFile(compiled, 'utf8');
     assert.ok(source.length > 100_000, `${compiled} is ${source.length} characters: not a bundle`);
     assert.deepEqual(
